@@ -1,0 +1,74 @@
+package io.modelhub;
+
+import io.modelhub.config.ConfigException;
+import io.modelhub.config.ConfigLoader;
+import io.modelhub.config.HubConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code modelhub} command line. */
+@Command(name = "modelhub", mixinStandardHelpOptions = true, version = "ModelHub 0.1.0",
+        description = "One OpenAI-compatible endpoint in front of many model providers.",
+        subcommands = {ModelHub.Serve.class})
+public final class ModelHub implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ModelHub()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** {@code modelhub serve}: runs the hub until SIGTERM or Ctrl-C. */
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Start the hub. Flags win over MODELHUB_* environment variables, which win over the config file.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: $MODELHUB_CONFIG, else ./modelhub.yaml if present).")
+        Path config;
+
+        @Option(names = "--port", paramLabel = "N", description = "Port to listen on (default 8080, or $MODELHUB_PORT).")
+        Integer port;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the embedded store and admin.key live (default ./data, or $MODELHUB_DATA_DIR).")
+        Path dataDir;
+
+        @Override
+        public Integer call() {
+            HubConfig cfg;
+            try {
+                cfg = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(config, port, dataDir));
+            } catch (ConfigException e) {
+                System.err.println("modelhub: configuration error: " + e.getMessage());
+                return 2;
+            }
+            Hub hub;
+            try {
+                hub = new Hub(cfg).start();
+            } catch (ConfigException e) {
+                System.err.println("modelhub: configuration error: " + e.getMessage());
+                return 2;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                hub.close();
+                stopped.countDown();
+            }, "modelhub-shutdown"));
+            System.out.println("ModelHub listening on http://" + cfg.server().host() + ":" + hub.port()
+                    + " (data in " + cfg.dataDir() + ", store " + cfg.store().url() + ")");
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+    }
+}

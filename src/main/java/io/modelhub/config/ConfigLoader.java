@@ -1,0 +1,277 @@
+package io.modelhub.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link HubConfig} from the YAML file, the environment and command-line flags. Flags win over
+ * the environment, the environment over the file. {@code ${NAME}} in any string value of the file is
+ * replaced by the environment variable NAME (empty when unset).
+ */
+public final class ConfigLoader {
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final Set<String> KINDS = Set.of("openai", "sandbox");
+    private static final Set<String> POLICIES = Set.of("priority", "price", "latency", "throughput");
+
+    /** What the command line said; null means "not given". */
+    public record Flags(Path config, Integer port, Path dataDir) {
+        public static final Flags NONE = new Flags(null, null, null);
+    }
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public HubConfig load(Flags flags) {
+        Path file = flags.config();
+        if (file == null && env.get("MODELHUB_CONFIG") != null && !env.get("MODELHUB_CONFIG").isBlank()) {
+            file = Path.of(env.get("MODELHUB_CONFIG"));
+        }
+        if (file == null && Files.isRegularFile(Path.of("modelhub.yaml"))) {
+            file = Path.of("modelhub.yaml");
+        }
+        JsonNode root = file == null ? JsonNodeFactory.instance.objectNode() : read(file);
+        String name = file == null ? "(no config file)" : file.toString();
+        return parse(new ConfigNode(name, "", root), flags);
+    }
+
+    /** Parses YAML text as if it were the config file named {@code name}; used by reload and tests. */
+    public HubConfig parse(String name, String yaml, Flags flags) {
+        return parse(new ConfigNode(name, "", parseYaml(name, yaml)), flags);
+    }
+
+    private JsonNode read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file + ": no such file");
+        }
+        try {
+            return parseYaml(file.toString(), Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode parseYaml(String name, String yaml) {
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+            if (!root.isObject()) {
+                throw new ConfigException(name + ": (top level): must be a mapping");
+            }
+            return substitute(root);
+        } catch (IOException e) {
+            throw new ConfigException(name + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    private JsonNode substitute(JsonNode node) {
+        if (node.isTextual()) {
+            String text = node.asText();
+            if (!text.contains("${")) {
+                return node;
+            }
+            Matcher m = VARIABLE.matcher(text);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String value = env.getOrDefault(m.group(1), "");
+                m.appendReplacement(sb, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(sb);
+            return TextNode.valueOf(sb.toString());
+        }
+        if (node.isObject()) {
+            ObjectNode o = (ObjectNode) node;
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                e.setValue(substitute(e.getValue()));
+            }
+        } else if (node.isArray()) {
+            ArrayNode a = (ArrayNode) node;
+            for (int i = 0; i < a.size(); i++) {
+                a.set(i, substitute(a.get(i)));
+            }
+        }
+        return node;
+    }
+
+    private HubConfig parse(ConfigNode root, Flags flags) {
+        root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "data_dir"));
+
+        ConfigNode s = root.child("server").onlyFields(Set.of("host", "port", "max_body_bytes", "public_base_url"));
+        int port = s.integer("port", 8080);
+        if (env.get("MODELHUB_PORT") != null && !env.get("MODELHUB_PORT").isBlank()) {
+            port = parseEnvInt("MODELHUB_PORT");
+        }
+        if (flags.port() != null) {
+            port = flags.port();
+        }
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("port " + port + " is out of range 0..65535");
+        }
+        long maxBody = s.longValue("max_body_bytes", 10L * 1024 * 1024);
+        if (maxBody < 1024) {
+            throw s.child("max_body_bytes").error("must be at least 1024");
+        }
+        HubConfig.Server server = new HubConfig.Server(
+                s.string("host", "127.0.0.1"), port, maxBody, trimSlash(s.string("public_base_url", null)));
+
+        Path dataDir = Path.of(root.string("data_dir", "data"));
+        if (env.get("MODELHUB_DATA_DIR") != null && !env.get("MODELHUB_DATA_DIR").isBlank()) {
+            dataDir = Path.of(env.get("MODELHUB_DATA_DIR"));
+        }
+        if (flags.dataDir() != null) {
+            dataDir = flags.dataDir();
+        }
+
+        ConfigNode st = root.child("store").onlyFields(Set.of("url"));
+        String storeUrl = st.string("url", null);
+        if (env.get("MODELHUB_STORE_URL") != null && !env.get("MODELHUB_STORE_URL").isBlank()) {
+            storeUrl = env.get("MODELHUB_STORE_URL");
+        }
+        if (storeUrl == null) {
+            storeUrl = "jdbc:sqlite:" + dataDir.resolve("modelhub.db");
+        }
+        if (!storeUrl.startsWith("jdbc:sqlite:") && !storeUrl.startsWith("jdbc:postgresql:")) {
+            throw st.child("url").error("must start with jdbc:sqlite: or jdbc:postgresql: (was '" + storeUrl + "')");
+        }
+
+        List<HubConfig.ProviderConfig> providers = root.list("providers", this::provider);
+        List<HubConfig.ModelConfig> models = root.list("models", this::model);
+
+        ConfigNode r = root.child("routing").onlyFields(Set.of("policy", "fallbacks", "max_attempts"));
+        String policy = r.string("policy", "priority");
+        if (!POLICIES.contains(policy)) {
+            throw r.child("policy").error("must be one of priority, price, latency, throughput (was '" + policy + "')");
+        }
+        int maxAttempts = r.integer("max_attempts", 3);
+        if (maxAttempts < 1) {
+            throw r.child("max_attempts").error("must be at least 1");
+        }
+        HubConfig.Routing routing = new HubConfig.Routing(policy, r.bool("fallbacks", true), maxAttempts);
+
+        ConfigNode sb = root.child("sandbox").onlyFields(Set.of("enabled", "token_delay_ms"));
+        HubConfig.Sandbox sandbox = new HubConfig.Sandbox(sb.bool("enabled", true), sb.millis("token_delay_ms", Duration.ZERO));
+
+        return new HubConfig(server, dataDir, new HubConfig.Store(storeUrl), providers, models, routing, sandbox, env);
+    }
+
+    private HubConfig.ProviderConfig provider(ConfigNode p) {
+        p.onlyFields(Set.of("id", "name", "kind", "base_url", "api_key", "discover", "timeouts", "source"));
+        String id = p.requiredString("id");
+        if (!PROVIDER_ID.matcher(id).matches()) {
+            throw p.child("id").error("must be lower-case letters, digits and '-' (was '" + id + "')");
+        }
+        String kind = p.string("kind", null);
+        if (kind != null && !KINDS.contains(kind)) {
+            throw p.child("kind").error("must be one of " + String.join(", ", KINDS.stream().sorted().toList()) + " (was '" + kind + "')");
+        }
+        String baseUrl = trimSlash(p.string("base_url", null));
+        if (baseUrl != null && !baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+            throw p.child("base_url").error("must be an http:// or https:// URL (was '" + baseUrl + "')");
+        }
+        HubConfig.Timeouts timeouts = null;
+        ConfigNode t = p.child("timeouts").onlyFields(Set.of("connect_ms", "first_byte_ms", "idle_ms"));
+        if (!t.isMissing()) {
+            HubConfig.Timeouts d = HubConfig.Timeouts.DEFAULT;
+            timeouts = new HubConfig.Timeouts(
+                    t.millis("connect_ms", d.connect()), t.millis("first_byte_ms", d.firstByte()), t.millis("idle_ms", d.idle()));
+        }
+        return new HubConfig.ProviderConfig(id, p.string("name", null), kind, baseUrl, Secret.ofNullable(p.string("api_key", null)),
+                p.bool("discover", false), timeouts, p.string("source", null));
+    }
+
+    private HubConfig.ModelConfig model(ConfigNode m) {
+        m.onlyFields(Set.of("id", "name", "owned_by", "aliases", "context_length", "capabilities", "offerings", "source", "as_of"));
+        String id = m.requiredString("id");
+        if (id.chars().filter(c -> c == '/').count() > 1 || id.startsWith("/") || id.endsWith("/") || id.isBlank()) {
+            throw m.child("id").error("must be a name with at most one '/' (was '" + id + "')");
+        }
+        return new HubConfig.ModelConfig(id, m.string("name", null), m.string("owned_by", null), m.strings("aliases"),
+                m.integer("context_length", null), capabilities(m), m.list("offerings", this::offering), m.string("source", null));
+    }
+
+    private HubConfig.OfferingConfig offering(ConfigNode o) {
+        o.onlyFields(Set.of("provider", "upstream_model", "context_length", "max_output_tokens", "pricing",
+                "supported_parameters", "parameter_ranges", "capabilities", "source", "as_of"));
+        HubConfig.Pricing pricing = null;
+        ConfigNode pr = o.child("pricing").onlyFields(Set.of("input_per_mtok", "output_per_mtok"));
+        if (!pr.isMissing()) {
+            pricing = new HubConfig.Pricing(nonNegative(pr, "input_per_mtok"), nonNegative(pr, "output_per_mtok"));
+        }
+        return new HubConfig.OfferingConfig(o.requiredString("provider"), o.string("upstream_model", null),
+                o.integer("context_length", null), o.integer("max_output_tokens", null), pricing,
+                o.strings("supported_parameters"), o.map("parameter_ranges", ConfigLoader::range), capabilities(o),
+                o.string("source", null), o.string("as_of", null));
+    }
+
+    private static double nonNegative(ConfigNode n, String field) {
+        double v = n.number(field, 0.0);
+        if (v < 0) {
+            throw n.child(field).error("must not be negative");
+        }
+        return v;
+    }
+
+    private static HubConfig.Range range(ConfigNode r) {
+        r.onlyFields(Set.of("min", "max"));
+        Double min = r.number("min", null);
+        Double max = r.number("max", null);
+        if (min != null && max != null && min > max) {
+            throw r.error("min must not be greater than max");
+        }
+        return new HubConfig.Range(min, max);
+    }
+
+    private static final Set<String> CAPABILITIES = Set.of("streaming", "tools", "vision", "json_mode");
+
+    private static List<String> capabilities(ConfigNode n) {
+        List<String> caps = n.strings("capabilities");
+        if (caps != null) {
+            for (String c : caps) {
+                if (!CAPABILITIES.contains(c)) {
+                    throw n.child("capabilities").error("unknown capability '" + c + "' (known: json_mode, streaming, tools, vision)");
+                }
+            }
+        }
+        return caps;
+    }
+
+    private int parseEnvInt(String name) {
+        try {
+            return Integer.parseInt(env.get(name).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("environment variable " + name + ": must be a whole number (was '" + env.get(name) + "')");
+        }
+    }
+
+    private static String trimSlash(String url) {
+        if (url == null) {
+            return null;
+        }
+        String u = url.trim();
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+}

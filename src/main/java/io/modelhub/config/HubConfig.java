@@ -1,0 +1,67 @@
+package io.modelhub.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration of one hub process, parsed once at start-up from the YAML file, the
+ * environment and the command line (in rising order of precedence). Immutable; the hot path reads
+ * only these records, never files or environment variables.
+ */
+public record HubConfig(
+        Server server,
+        Path dataDir,
+        Store store,
+        List<ProviderConfig> providers,
+        List<ModelConfig> models,
+        Routing routing,
+        Sandbox sandbox,
+        Map<String, String> environment) {
+
+    /** HTTP listener settings. {@code publicBaseUrl} is null when it should follow the request's Host. */
+    public record Server(String host, int port, long maxBodyBytes, String publicBaseUrl) {}
+
+    /** Where keys, usage and pipelines live: a JDBC URL for SQLite or PostgreSQL. */
+    public record Store(String url) {}
+
+    /** Per-provider upstream timeouts: to connect, to the first byte of an answer, and between chunks. */
+    public record Timeouts(Duration connect, Duration firstByte, Duration idle) {
+        public static final Timeouts DEFAULT =
+                new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30));
+    }
+
+    /** A provider as the config file declares it (adds to or overrides the built-in catalog). */
+    public record ProviderConfig(
+            String id, String name, String kind, String baseUrl, Secret apiKey,
+            boolean discover, Timeouts timeouts, String source) {}
+
+    /** A model as the config file declares it. Null fields mean "keep what the built-in catalog says". */
+    public record ModelConfig(
+            String id, String name, String ownedBy, List<String> aliases, Integer contextLength,
+            List<String> capabilities, List<OfferingConfig> offerings, String source) {}
+
+    /** One model served by one provider. */
+    public record OfferingConfig(
+            String provider, String upstreamModel, Integer contextLength, Integer maxOutputTokens,
+            Pricing pricing, List<String> supportedParameters, Map<String, Range> parameterRanges,
+            List<String> capabilities, String source, String asOf) {}
+
+    /** Prices in USD per million tokens. */
+    public record Pricing(double inputPerMtok, double outputPerMtok) {}
+
+    /** An inclusive numeric range an offering accepts for one parameter. */
+    public record Range(Double min, Double max) {}
+
+    /** How the hub picks among a model's offerings. */
+    public record Routing(String policy, boolean fallbacks, int maxAttempts) {}
+
+    /** The built-in sandbox provider: deterministic answers with no network. */
+    public record Sandbox(boolean enabled, Duration tokenDelay) {}
+
+    /** The value of an environment variable as it was at start-up, or null. */
+    public String env(String name) {
+        return environment.get(name);
+    }
+}

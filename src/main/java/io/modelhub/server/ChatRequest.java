@@ -1,0 +1,112 @@
+package io.modelhub.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * A client's chat completion request, parsed once and checked for the shape errors OpenAI itself
+ * rejects. The body is kept as a JSON tree so unknown fields pass through untouched.
+ */
+public record ChatRequest(ObjectNode body, String model, boolean stream, boolean includeUsage) {
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+    private static final Set<String> NUMBERS = Set.of("temperature", "top_p", "presence_penalty", "frequency_penalty", "top_k", "min_p", "repetition_penalty");
+    private static final Set<String> INTEGERS = Set.of("max_tokens", "max_completion_tokens", "n", "seed", "top_logprobs");
+
+    public static ChatRequest parse(ObjectMapper json, byte[] bytes) {
+        JsonNode root;
+        try {
+            root = json.readTree(bytes);
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("We could not parse the JSON body of your request: "
+                    + e.getOriginalMessage() + ". Send a JSON object.", null, "invalid_json");
+        } catch (IOException e) {
+            throw ApiException.badRequest("The request body could not be read.", null, "invalid_json");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("The request body must be a JSON object.", null, "invalid_json");
+        }
+        ObjectNode body = (ObjectNode) root;
+        return of(body, true);
+    }
+
+    /** Checks a request body; {@code modelRequired} is false where the endpoint supplies the model. */
+    public static ChatRequest of(ObjectNode body, boolean modelRequired) {
+        JsonNode model = body.get("model");
+        if (model == null || model.isNull()) {
+            if (modelRequired) {
+                throw ApiException.badRequest("You must provide a model parameter.", "model", "missing_required_parameter");
+            }
+        } else if (!model.isTextual() || model.asText().isBlank()) {
+            throw ApiException.badRequest("Invalid type for 'model': expected a non-empty string.", "model", "invalid_type");
+        }
+        JsonNode messages = body.get("messages");
+        if (messages == null || messages.isNull()) {
+            throw ApiException.badRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
+        }
+        if (!messages.isArray()) {
+            throw ApiException.badRequest("Invalid type for 'messages': expected an array of message objects.", "messages", "invalid_type");
+        }
+        if (messages.isEmpty()) {
+            throw ApiException.badRequest("Invalid 'messages': empty array. Expected an array with at least one message.", "messages", "empty_array");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            if (!m.isObject()) {
+                throw ApiException.badRequest("Invalid type for 'messages[" + i + "]': expected an object.", "messages[" + i + "]", "invalid_type");
+            }
+            JsonNode role = m.get("role");
+            if (role == null || !role.isTextual()) {
+                throw ApiException.badRequest("Missing required parameter: 'messages[" + i + "].role'.", "messages[" + i + "].role", "missing_required_parameter");
+            }
+            if (!ROLES.contains(role.asText())) {
+                throw ApiException.badRequest("Invalid value: '" + role.asText() + "'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool' and 'function'.",
+                        "messages[" + i + "].role", "invalid_value");
+            }
+        }
+        boolean stream = bool(body, "stream");
+        boolean includeUsage = false;
+        JsonNode options = body.get("stream_options");
+        if (options != null && !options.isNull()) {
+            if (!options.isObject()) {
+                throw ApiException.badRequest("Invalid type for 'stream_options': expected an object.", "stream_options", "invalid_type");
+            }
+            includeUsage = bool((ObjectNode) options, "include_usage");
+        }
+        for (String f : NUMBERS) {
+            JsonNode v = body.get(f);
+            if (v != null && !v.isNull() && !v.isNumber()) {
+                throw ApiException.badRequest("Invalid type for '" + f + "': expected a number.", f, "invalid_type");
+            }
+        }
+        for (String f : INTEGERS) {
+            JsonNode v = body.get(f);
+            if (v != null && !v.isNull() && !v.canConvertToExactIntegral()) {
+                throw ApiException.badRequest("Invalid type for '" + f + "': expected an integer.", f, "invalid_type");
+            }
+        }
+        JsonNode tools = body.get("tools");
+        if (tools != null && !tools.isNull() && !tools.isArray()) {
+            throw ApiException.badRequest("Invalid type for 'tools': expected an array.", "tools", "invalid_type");
+        }
+        JsonNode format = body.get("response_format");
+        if (format != null && !format.isNull() && !format.isObject()) {
+            throw ApiException.badRequest("Invalid type for 'response_format': expected an object.", "response_format", "invalid_type");
+        }
+        return new ChatRequest(body, model == null || model.isNull() ? null : model.asText(), stream, includeUsage);
+    }
+
+    private static boolean bool(ObjectNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.badRequest("Invalid type for '" + field + "': expected a boolean.", field, "invalid_type");
+        }
+        return v.booleanValue();
+    }
+}

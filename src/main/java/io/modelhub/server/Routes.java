@@ -1,0 +1,36 @@
+package io.modelhub.server;
+
+import io.helidon.webserver.http.HttpRouting;
+import io.modelhub.Hub;
+
+/**
+ * Every path the hub serves and the handler behind it: the table of contents of the HTTP API
+ * (../shared/API.md). Read this first to find where a request goes.
+ */
+public final class Routes {
+    private Routes() {}
+
+    public static void register(HttpRouting.Builder r, Hub hub) {
+        Errors errors = hub.errors();
+        r.addFilter(new RequestIds());
+
+        // operations (section 7): no credential
+        r.get("/health/live", hub.health()::live);
+        r.get("/health/ready", hub.health()::ready);
+        r.get("/openapi.json", hub.openApi()::handle);
+
+        // inference (section 4)
+        r.post("/v1/chat/completions", hub.chat()::handle);
+
+        r.any((req, res) -> {
+            throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + req.path().path()
+                    + ". GET /openapi.json lists the routes.", null, "route_not_found");
+        });
+        r.error(ApiException.class, (req, res, e) -> errors.send(res, e));
+        r.error(Throwable.class, (req, res, e) -> {
+            hub.log().log(System.Logger.Level.ERROR, "request " + RequestIds.of(res) + " failed inside the hub", e);
+            errors.send(res, ApiException.internal("The hub failed to handle this request (request id "
+                    + RequestIds.of(res) + "). The error is in the hub's log."));
+        });
+    }
+}

@@ -1,0 +1,370 @@
+package io.modelhub.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on a free loopback port that speaks the OpenAI chat completions wire format,
+ * JSON and SSE, and can be told to misbehave. It records every request it receives.
+ */
+public final class MockUpstream implements AutoCloseable {
+    /** How the next calls are answered. */
+    public sealed interface Behaviour {}
+
+    /** A normal answer; the stream sends {@code tokens} content chunks, {@code delayMs} apart. */
+    public record Answer(String text, int tokens, long delayMs) implements Behaviour {}
+
+    /** A non-2xx status with an OpenAI error body and optional Retry-After seconds. */
+    public record Fail(int status, String retryAfter) implements Behaviour {}
+
+    /** Waits before sending the response headers (slow first byte). */
+    public record SlowHeaders(long delayMs, Answer then) implements Behaviour {}
+
+    /** Sends headers then waits before the first event (slow first chunk). */
+    public record SlowFirstChunk(long delayMs, Answer then) implements Behaviour {}
+
+    /** Streams {@code chunksBeforeDeath} chunks then cuts the connection (0: right after the headers). */
+    public record DieMidStream(int chunksBeforeDeath) implements Behaviour {}
+
+    /** Answers 200 with a body that is not JSON. */
+    public record InvalidJson() implements Behaviour {}
+
+    /** Closes the connection without any response. */
+    public record Reset() implements Behaviour {}
+
+    public record Received(String path, String authorization, JsonNode body, String raw) {}
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ServerSocket socket;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile Behaviour fallback = new Answer("Hello from the mock", 5, 0);
+    private final AtomicInteger cancelled = new AtomicInteger();
+    private volatile CountDownLatch release = new CountDownLatch(0);
+    private volatile String modelsJson = "{\"object\":\"list\",\"data\":[{\"id\":\"mock-model\",\"object\":\"model\",\"created\":0,\"owned_by\":\"mock\"}]}";
+    private volatile int modelsStatus = 200;
+    private volatile boolean recording = true;
+
+    public MockUpstream() {
+        this(0);
+    }
+
+    public MockUpstream(int port) {
+        try {
+            socket = new ServerSocket();
+            socket.bind(new InetSocketAddress("127.0.0.1", port), 1024);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Thread.ofVirtual().name("mock-upstream-accept").start(this::accept);
+    }
+
+    /** Stops keeping a copy of each request (for long benchmark runs). */
+    public MockUpstream noRecording() {
+        recording = false;
+        return this;
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    /** Every call from now on behaves like this (until scripted behaviours say otherwise). */
+    public MockUpstream always(Behaviour b) {
+        this.fallback = b;
+        return this;
+    }
+
+    /** The next calls behave like these, in order; then {@link #always} applies again. */
+    public MockUpstream then(Behaviour... bs) {
+        script.addAll(List.of(bs));
+        return this;
+    }
+
+    public MockUpstream models(int status, String body) {
+        this.modelsStatus = status;
+        this.modelsJson = body;
+        return this;
+    }
+
+    /** Streams wait before their last content chunk until {@link #releaseStreams()} (proves relaying is incremental). */
+    public void holdStreams() {
+        release = new CountDownLatch(1);
+    }
+
+    public void releaseStreams() {
+        release.countDown();
+    }
+
+    public List<Received> received() {
+        return received;
+    }
+
+    public Received last() {
+        return received.getLast();
+    }
+
+    /** How many answers could not be written to the end because the client went away. */
+    public int cancelledStreams() {
+        return cancelled.get();
+    }
+
+    private void accept() {
+        while (!socket.isClosed()) {
+            try {
+                Socket s = socket.accept();
+                s.setTcpNoDelay(true);
+                open.add(s);
+                Thread.ofVirtual().start(() -> serve(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            OutputStream out = new BufferedOutputStream(s.getOutputStream(), 16384);
+            while (true) {
+                String requestLine = line(in);
+                if (requestLine == null || requestLine.isEmpty()) {
+                    return;
+                }
+                Map<String, String> headers = new HashMap<>();
+                String h;
+                while ((h = line(in)) != null && !h.isEmpty()) {
+                    int colon = h.indexOf(':');
+                    headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+                }
+                int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+                byte[] body = in.readNBytes(length);
+                String path = requestLine.split(" ")[1];
+                boolean keepOpen;
+                if (path.startsWith("/v1/models")) {
+                    keepOpen = plain(out, modelsStatus, modelsJson, null);
+                } else {
+                    keepOpen = chat(s, out, path, headers.get("authorization"), new String(body, StandardCharsets.UTF_8));
+                }
+                if (!keepOpen) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the peer went away or the test closed the server
+        } finally {
+            open.remove(s);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                int n = sb.length();
+                if (n > 0 && sb.charAt(n - 1) == '\r') {
+                    sb.setLength(n - 1);
+                }
+                return sb.toString();
+            }
+            sb.append((char) c);
+        }
+        return sb.isEmpty() ? null : sb.toString();
+    }
+
+    private boolean plain(OutputStream out, int status, String body, String retryAfter) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n"
+                + (retryAfter != null ? "Retry-After: " + retryAfter + "\r\n" : "") + "\r\n";
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
+        return true;
+    }
+
+    private boolean chat(Socket s, OutputStream out, String path, String authorization, String raw) throws IOException {
+        JsonNode body = json.readTree(raw);
+        if (recording) {
+            received.add(new Received(path, authorization, body, raw));
+        }
+        Behaviour b = script.poll();
+        if (b == null) {
+            b = fallback;
+        }
+        boolean stream = body.path("stream").asBoolean(false);
+        String model = body.path("model").asText();
+        try {
+            return respond(s, out, b, stream, model, body);
+        } catch (IOException e) {
+            cancelled.incrementAndGet();
+            throw e;
+        }
+    }
+
+    private boolean respond(Socket s, OutputStream out, Behaviour b, boolean stream, String model, JsonNode body) throws IOException {
+        switch (b) {
+            case Fail f -> {
+                return plain(out, f.status(), "{\"error\":{\"message\":\"mock failure " + f.status() + "\",\"type\":\"server_error\",\"code\":null}}", f.retryAfter());
+            }
+            case SlowHeaders sh -> {
+                sleep(sh.delayMs());
+                return respond(s, out, sh.then(), stream, model, body);
+            }
+            case InvalidJson ij -> {
+                if (stream) {
+                    chunkedHead(out);
+                    chunk(out, "data: this is not json{\n\n");
+                    chunk(out, "");
+                    out.flush();
+                    return true;
+                }
+                return plain(out, 200, "this is not json{", null);
+            }
+            case Reset r -> {
+                s.setSoLinger(true, 0);
+                s.close();
+                return false;
+            }
+            case DieMidStream d -> {
+                chunkedHead(out);
+                for (int i = 0; i < d.chunksBeforeDeath(); i++) {
+                    chunk(out, event(chunkJson(model, "tok" + i + " ", i == 0 ? "assistant" : null)));
+                }
+                out.flush();
+                sleep(50);
+                s.setSoLinger(true, 0);
+                s.close();
+                return false;
+            }
+            case SlowFirstChunk sf -> {
+                if (!stream) {
+                    sleep(sf.delayMs());
+                    return respond(s, out, sf.then(), false, model, body);
+                }
+                chunkedHead(out);
+                out.flush();
+                sleep(sf.delayMs());
+                streamBody(out, sf.then(), model, body);
+                return true;
+            }
+            case Answer a -> {
+                if (stream) {
+                    chunkedHead(out);
+                    streamBody(out, a, model, body);
+                    return true;
+                }
+                return plain(out, 200, completion(model, a.text(), body), null);
+            }
+        }
+    }
+
+    private static void chunkedHead(OutputStream out) throws IOException {
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void chunk(OutputStream out, String data) throws IOException {
+        byte[] b = data.getBytes(StandardCharsets.UTF_8);
+        out.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void streamBody(OutputStream out, Answer a, String model, JsonNode body) throws IOException {
+        boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
+        chunk(out, event(chunkJson(model, "", "assistant")));
+        out.flush();
+        for (int i = 0; i < a.tokens(); i++) {
+            if (i == a.tokens() - 1) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            sleep(a.delayMs());
+            chunk(out, event(chunkJson(model, "t" + i + " ", null)));
+            out.flush();
+        }
+        chunk(out, event("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]" + (usage ? ",\"usage\":null" : "") + "}"));
+        if (usage) {
+            chunk(out, event("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                    + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":" + a.tokens() + ",\"total_tokens\":" + (11 + a.tokens()) + "}}"));
+        }
+        chunk(out, "data: [DONE]\n\n");
+        chunk(out, "");
+        out.flush();
+    }
+
+    private static String chunkJson(String model, String content, String role) {
+        return "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"delta\":{" + (role != null ? "\"role\":\"" + role + "\"," : "")
+                + "\"content\":\"" + content + "\"},\"finish_reason\":null}]}";
+    }
+
+    private String completion(String model, String text, JsonNode body) {
+        boolean tools = body.has("tools") && !"none".equals(body.path("tool_choice").asText(""));
+        String message = tools
+                ? "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_mock\",\"type\":\"function\",\"function\":{\"name\":\""
+                        + body.path("tools").get(0).path("function").path("name").asText() + "\",\"arguments\":\"{}\"}}]}"
+                : "{\"role\":\"assistant\",\"content\":\"" + text + "\"}";
+        return "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"message\":" + message + ",\"finish_reason\":\"" + (tools ? "tool_calls" : "stop")
+                + "\"}],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7,\"total_tokens\":18}}";
+    }
+
+    private static String event(String data) {
+        return "data: " + data + "\n\n";
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        release.countDown();
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+}
