@@ -2,6 +2,7 @@ package io.modelhub;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
+import io.modelhub.auth.BootstrapKeyAuthenticator;
 import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.catalog.CatalogLoader;
 import io.modelhub.config.HubConfig;
@@ -10,10 +11,13 @@ import io.modelhub.routing.Router;
 import io.modelhub.server.Bodies;
 import io.modelhub.server.ChatCompletionsEndpoint;
 import io.modelhub.server.Errors;
+import io.modelhub.server.Guard;
+import io.modelhub.usage.Metering;
 import io.modelhub.server.HealthEndpoint;
 import io.modelhub.server.Json;
 import io.modelhub.server.OpenApiEndpoint;
 import io.modelhub.server.Routes;
+import io.modelhub.store.Store;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -25,6 +29,7 @@ public final class Hub implements AutoCloseable {
     private final HubConfig config;
     private final ObjectMapper json = Json.newMapper();
     private final Errors errors = new Errors(json);
+    private final Store store;
     private final CatalogHolder catalog;
     private final ProviderRegistry providers;
     private final Router router;
@@ -32,17 +37,21 @@ public final class Hub implements AutoCloseable {
     private final OpenApiEndpoint openApi;
     private final ChatCompletionsEndpoint chat;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final Metering metering = new Metering();
+    private final Guard guard;
     private WebServer server;
 
     public Hub(HubConfig config) {
         this.config = config;
+        this.store = Store.open(config.store().url());
         this.catalog = new CatalogHolder(new CatalogLoader().load(config));
         this.providers = new ProviderRegistry(json, config.sandbox().tokenDelay());
         this.providers.sync(catalog.get());
         this.router = new Router(providers, config.routing());
-        this.health = new HealthEndpoint(() -> !draining.get() && catalog.get() != null);
+        this.health = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
         this.openApi = new OpenApiEndpoint(json);
-        this.chat = new ChatCompletionsEndpoint(json, new Bodies(config.server().maxBodyBytes()), catalog, router, errors);
+        this.guard = new Guard(new BootstrapKeyAuthenticator(config.env("MODELHUB_ADMIN_KEY")));
+        this.chat = new ChatCompletionsEndpoint(json, new Bodies(config.server().maxBodyBytes()), catalog, router, errors, metering);
     }
 
     /** Starts serving; returns once the port is bound. */
@@ -69,6 +78,11 @@ public final class Hub implements AutoCloseable {
             server.stop();
         }
         providers.close();
+        store.close();
+    }
+
+    public Store store() {
+        return store;
     }
 
     public HubConfig config() {
@@ -85,6 +99,14 @@ public final class Hub implements AutoCloseable {
 
     public CatalogHolder catalog() {
         return catalog;
+    }
+
+    public Guard guard() {
+        return guard;
+    }
+
+    public Metering metering() {
+        return metering;
     }
 
     public HealthEndpoint health() {

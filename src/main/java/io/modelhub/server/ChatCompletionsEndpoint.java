@@ -7,7 +7,11 @@ import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.catalog.CatalogHolder;
+import io.modelhub.auth.Principal;
 import io.modelhub.catalog.Model;
+import io.modelhub.catalog.Offering;
+import io.modelhub.usage.Metering;
+import io.modelhub.usage.UsageRecord;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
@@ -38,8 +42,10 @@ public final class ChatCompletionsEndpoint {
     private final Router router;
     private final Errors errors;
     private final UsageParser usageParser;
+    private final Metering metering;
 
-    public ChatCompletionsEndpoint(ObjectMapper json, Bodies bodies, CatalogHolder catalog, Router router, Errors errors) {
+    public ChatCompletionsEndpoint(ObjectMapper json, Bodies bodies, CatalogHolder catalog, Router router, Errors errors, Metering metering) {
+        this.metering = metering;
         this.json = json;
         this.bodies = bodies;
         this.catalog = catalog;
@@ -48,22 +54,63 @@ public final class ChatCompletionsEndpoint {
         this.usageParser = new UsageParser(json);
     }
 
-    public void handle(ServerRequest req, ServerResponse res) {
+    public void handle(ServerRequest req, ServerResponse res, Principal caller) {
+        long started = System.nanoTime();
+        long startedMs = System.currentTimeMillis();
         ChatRequest request = ChatRequest.parse(json, bodies.read(req));
         Model model = catalog.get().model(request.model());
         if (model == null) {
             throw ApiException.notFound("Model '" + request.model() + "' does not exist. GET /v1/models lists the models.",
                     "model", "model_not_found");
         }
-        Routed routed = router.route(model, request, RequestIds.of(res));
+        if (!caller.mayUse(model.id())) {
+            throw ApiException.forbidden("This key may not use model '" + model.id() + "'.", "model_not_allowed");
+        }
+        String requestId = RequestIds.of(res);
+        Call call = new Call(caller, model, requestId, started, startedMs);
+        Routed routed;
+        try {
+            routed = router.route(model, request, requestId);
+        } catch (ApiException e) {
+            call.finish(null, TokenUsage.NONE, e.status(), e.type());
+            throw e;
+        }
         res.header(Headers.PROVIDER, routed.offering().providerId());
         res.header(Headers.ATTEMPTS, Integer.toString(routed.attempts()));
         if (!routed.droppedParams().isEmpty()) {
             res.header(Headers.DROPPED_PARAMS, String.join(",", routed.droppedParams()));
         }
         switch (routed.reply()) {
-            case UpstreamReply.Complete c -> complete(res, c);
-            case UpstreamReply.Streaming s -> stream(res, request, s.events());
+            case UpstreamReply.Complete c -> call.finish(routed.offering(), complete(res, c), 200, null);
+            case UpstreamReply.Streaming s -> stream(res, request, s.events(), call, routed.offering());
+        }
+    }
+
+    /** The measurements of one call, turned into its usage record when it ends. */
+    private final class Call {
+        final Principal caller;
+        final Model model;
+        final String requestId;
+        final long startedNanos;
+        final long startedMs;
+        long firstTokenNanos;
+
+        Call(Principal caller, Model model, String requestId, long startedNanos, long startedMs) {
+            this.caller = caller;
+            this.model = model;
+            this.requestId = requestId;
+            this.startedNanos = startedNanos;
+            this.startedMs = startedMs;
+        }
+
+        void finish(Offering offering, TokenUsage usage, int status, String errorType) {
+            long now = System.nanoTime();
+            metering.record(new UsageRecord(requestId, startedMs, caller.keyId(), model.id(),
+                    offering == null ? null : offering.providerId(), null, null, null, false,
+                    usage.promptTokens(), usage.completionTokens(),
+                    offering == null ? 0.0 : offering.costUsd(usage.promptTokens(), usage.completionTokens()),
+                    (now - startedNanos) / 1_000_000, firstTokenNanos == 0 ? null : (firstTokenNanos - startedNanos) / 1_000_000,
+                    status, errorType, requestId));
         }
     }
 
@@ -74,14 +121,32 @@ public final class ChatCompletionsEndpoint {
         return found == null ? TokenUsage.NONE : found.usage();
     }
 
-    private TokenUsage stream(ServerResponse res, ChatRequest request, EventStream events) {
+    private void stream(ServerResponse res, ChatRequest request, EventStream events, Call call, Offering offering) {
         TokenUsage usage = TokenUsage.NONE;
+        String errorType = null;
         res.header(SSE);
         res.header(NO_CACHE);
         OutputStream out = res.outputStream();
         try (events) {
-            byte[] event;
-            while ((event = nextOrError(events, out)) != null) {
+            while (true) {
+                byte[] event;
+                try {
+                    event = events.next();
+                } catch (UpstreamException e) {
+                    ApiException api = midStreamError(e);
+                    errorType = api.type();
+                    out.write(DATA);
+                    out.write(errors.body(api));
+                    out.write(END);
+                    break;
+                }
+                if (event == null) {
+                    out.write(DONE);
+                    break;
+                }
+                if (call.firstTokenNanos == 0) {
+                    call.firstTokenNanos = System.nanoTime();
+                }
                 UsageParser.Found found = usageParser.find(event);
                 if (found != null) {
                     usage = found.usage();
@@ -97,26 +162,15 @@ public final class ChatCompletionsEndpoint {
             out.close();
         } catch (IOException | UncheckedIOException e) {
             // The client went away: closing the events (try-with-resources) cancels the upstream request.
+            errorType = "client_disconnected";
+        } finally {
+            call.finish(offering, usage, 200, errorType);
         }
-        return usage;
     }
 
-    /** The next event, or null at the end; an upstream failure mid-stream becomes an error event and ends the stream. */
-    private byte[] nextOrError(EventStream events, OutputStream out) throws IOException {
-        try {
-            byte[] e = events.next();
-            if (e == null) {
-                out.write(DONE);
-            }
-            return e;
-        } catch (UpstreamException e) {
-            ApiException api = e.kind() == UpstreamException.Kind.TIMEOUT
-                    ? ApiException.timeout("Provider '" + e.providerId() + "' stopped sending: " + e.getMessage())
-                    : ApiException.upstream("Provider '" + e.providerId() + "' failed mid-stream: " + e.getMessage(), "upstream_failed");
-            out.write(DATA);
-            out.write(errors.body(api));
-            out.write(END);
-            return null;
-        }
+    private static ApiException midStreamError(UpstreamException e) {
+        return e.kind() == UpstreamException.Kind.TIMEOUT
+                ? ApiException.timeout("Provider '" + e.providerId() + "' stopped sending: " + e.getMessage())
+                : ApiException.upstream("Provider '" + e.providerId() + "' failed mid-stream: " + e.getMessage(), "upstream_failed");
     }
 }

@@ -12,6 +12,7 @@ public final class Routes {
 
     public static void register(HttpRouting.Builder r, Hub hub) {
         Errors errors = hub.errors();
+        Guard guard = hub.guard();
         r.addFilter(new RequestIds());
 
         // operations (section 7): no credential
@@ -20,7 +21,7 @@ public final class Routes {
         r.get("/openapi.json", hub.openApi()::handle);
 
         // inference (section 4)
-        r.post("/v1/chat/completions", hub.chat()::handle);
+        r.post("/v1/chat/completions", guard.read(hub.chat()::handle));
 
         r.any((req, res) -> {
             throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + req.path().path()
