@@ -115,10 +115,9 @@ public final class ChatCompletionsEndpoint {
     }
 
     private TokenUsage complete(ServerResponse res, UpstreamReply.Complete c) {
-        UsageParser.Found found = usageParser.find(c.body());
         res.header(JSON);
         res.send(c.body());
-        return found == null ? TokenUsage.NONE : found.usage();
+        return c.usage();
     }
 
     private void stream(ServerResponse res, ChatRequest request, EventStream events, Call call, Offering offering) {

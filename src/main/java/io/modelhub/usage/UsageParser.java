@@ -72,6 +72,34 @@ public final class UsageParser {
         return new TokenUsage(prompt, completion);
     }
 
+    /**
+     * Reads a whole non-streaming answer in one pass: checks it is one well-formed JSON object and
+     * returns its usage ({@link TokenUsage#NONE} when it has none).
+     *
+     * @throws IOException when the body is not a well-formed JSON object
+     */
+    public TokenUsage completeBody(byte[] body) throws IOException {
+        try (JsonParser p = json.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("the answer is not a JSON object");
+            }
+            TokenUsage usage = TokenUsage.NONE;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
+                    usage = readUsage(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new IOException("the answer has trailing content after its JSON object");
+            }
+            return usage;
+        }
+    }
+
     static boolean mayContainUsage(byte[] doc) {
         outer:
         for (int i = 0, last = doc.length - KEY.length; i <= last; i++) {

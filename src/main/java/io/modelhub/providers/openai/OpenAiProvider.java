@@ -18,6 +18,7 @@ import io.modelhub.providers.SseReader;
 import io.modelhub.providers.TimeoutWatch;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
+import io.modelhub.usage.UsageParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,6 +47,7 @@ public final class OpenAiProvider implements Provider {
     private final WebClient client;
     private final ObjectMapper json;
     private final TimeoutWatch watch;
+    private final UsageParser usageParser;
 
     public OpenAiProvider(ProviderInfo info, ObjectMapper json, TimeoutWatch watch) {
         this.id = info.id();
@@ -55,6 +57,7 @@ public final class OpenAiProvider implements Provider {
         this.timeouts = info.timeouts() == null ? HubConfig.Timeouts.DEFAULT : info.timeouts();
         this.json = json;
         this.watch = watch;
+        this.usageParser = new UsageParser(json);
         Duration read = timeouts.firstByte().compareTo(timeouts.idle()) > 0 ? timeouts.firstByte() : timeouts.idle();
         this.client = WebClient.builder()
                 .connectTimeout(timeouts.connect())
@@ -85,10 +88,16 @@ public final class OpenAiProvider implements Provider {
             throw statusError(response, status);
         }
         if (!call.stream()) {
+            byte[] body;
             try (response) {
-                return new UpstreamReply.Complete(response.inputStream().readAllBytes());
+                body = response.inputStream().readAllBytes();
             } catch (IOException | UncheckedIOException e) {
                 throw failure(e, "reading the answer");
+            }
+            try {
+                return new UpstreamReply.Complete(body, usageParser.completeBody(body));
+            } catch (IOException e) {
+                throw UpstreamException.protocol(id, "answered with invalid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
             }
         }
         long firstByteLeft = timeouts.firstByte().toNanos() - (System.nanoTime() - started);

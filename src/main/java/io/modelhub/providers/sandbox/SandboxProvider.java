@@ -9,6 +9,7 @@ import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
+import io.modelhub.usage.TokenUsage;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -41,7 +42,8 @@ public final class SandboxProvider implements Provider {
         String model = call.body().path("model").asText(call.offering().upstreamModel());
         long created = System.currentTimeMillis() / 1000;
         if (!call.stream()) {
-            return new UpstreamReply.Complete(bytes(completion(answer, model, created)));
+            return new UpstreamReply.Complete(bytes(completion(answer, model, created)),
+                    new TokenUsage(answer.promptTokens(), answer.completionTokens()));
         }
         return new UpstreamReply.Streaming(new Chunks(answer, model, created));
     }
