@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProviderRegistry implements AutoCloseable {
     private final ObjectMapper json;
     private final Duration sandboxTokenDelay;
-    private final TimeoutWatch watch = new TimeoutWatch();
     private final Map<String, Entry> live = new ConcurrentHashMap<>();
 
     private record Entry(ProviderInfo info, Provider provider) {}
@@ -50,7 +49,7 @@ public final class ProviderRegistry implements AutoCloseable {
     private Provider create(ProviderInfo info) {
         return switch (info.kind()) {
             case "sandbox" -> new SandboxProvider(json, sandboxTokenDelay);
-            case "openai" -> new OpenAiProvider(info, json, watch);
+            case "openai" -> new OpenAiProvider(info, json);
             default -> throw new IllegalArgumentException("provider " + info.id() + ": unknown kind " + info.kind());
         };
     }
@@ -65,6 +64,5 @@ public final class ProviderRegistry implements AutoCloseable {
     public void close() {
         live.values().forEach(e -> e.provider().close());
         live.clear();
-        watch.close();
     }
 }

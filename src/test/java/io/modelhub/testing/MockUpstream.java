@@ -65,6 +65,8 @@ public final class MockUpstream implements AutoCloseable {
     private volatile String modelsJson = "{\"object\":\"list\",\"data\":[{\"id\":\"mock-model\",\"object\":\"model\",\"created\":0,\"owned_by\":\"mock\"}]}";
     private volatile int modelsStatus = 200;
     private volatile boolean recording = true;
+    private volatile boolean dropIdleConnections;
+    private final AtomicInteger connections = new AtomicInteger();
 
     public MockUpstream() {
         this(0);
@@ -129,6 +131,17 @@ public final class MockUpstream implements AutoCloseable {
         return received.getLast();
     }
 
+    /** How many connections clients have opened so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Closes every connection right after its response, without saying so (as a server whose idle timeout fired would). */
+    public MockUpstream dropIdleConnections() {
+        dropIdleConnections = true;
+        return this;
+    }
+
     /** How many answers could not be written to the end because the client went away. */
     public int cancelledStreams() {
         return cancelled.get();
@@ -138,6 +151,7 @@ public final class MockUpstream implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 Socket s = socket.accept();
+                connections.incrementAndGet();
                 s.setTcpNoDelay(true);
                 open.add(s);
                 Thread.ofVirtual().start(() -> serve(s));
@@ -171,7 +185,7 @@ public final class MockUpstream implements AutoCloseable {
                 } else {
                     keepOpen = chat(s, out, path, headers.get("authorization"), new String(body, StandardCharsets.UTF_8));
                 }
-                if (!keepOpen) {
+                if (!keepOpen || dropIdleConnections) {
                     return;
                 }
             }

@@ -3,25 +3,18 @@ package io.modelhub.providers.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import io.modelhub.catalog.ProviderInfo;
 import io.modelhub.config.HubConfig;
 import io.modelhub.providers.ChatCall;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.SseReader;
-import io.modelhub.providers.TimeoutWatch;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
+import io.modelhub.providers.http.Exchange;
+import io.modelhub.providers.http.HttpPool;
 import io.modelhub.usage.UsageParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,43 +22,39 @@ import java.util.Arrays;
 
 /**
  * Any OpenAI-compatible upstream (OpenAI, Together, SambaNova, Groq, Fireworks, DeepInfra, vLLM, Ollama,
- * llama.cpp...). Connections are pooled and kept alive by one client per provider; the provider's own
- * key is sent, never the client's.
+ * llama.cpp...). Connections are pooled and kept alive per provider; the provider's own key is sent,
+ * never the client's.
  */
 public final class OpenAiProvider implements Provider {
-    private static final Header JSON_TYPE = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
-    private static final Header ACCEPT_JSON = HeaderValues.create(HeaderNames.ACCEPT, "application/json");
-    private static final Header ACCEPT_SSE = HeaderValues.create(HeaderNames.ACCEPT, "text/event-stream");
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_ERROR_BODY = 64 * 1024;
-    private static final io.helidon.http.HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    private static final int MAX_IDLE_CONNECTIONS = 512;
 
     private final String id;
-    private final String chatUri;
-    private final Header authorization;
+    private final String chatUrl;
+    private final String chatHead;
     private final HubConfig.Timeouts timeouts;
-    private final WebClient client;
+    private final HttpPool pool;
     private final ObjectMapper json;
-    private final TimeoutWatch watch;
     private final UsageParser usageParser;
 
-    public OpenAiProvider(ProviderInfo info, ObjectMapper json, TimeoutWatch watch) {
+    public OpenAiProvider(ProviderInfo info, ObjectMapper json) {
         this.id = info.id();
-        this.chatUri = info.baseUrl() + "/chat/completions";
-        this.authorization = info.apiKey() == null ? null
-                : HeaderValues.create(HeaderNames.AUTHORIZATION, "Bearer " + info.apiKey().value());
-        this.timeouts = info.timeouts() == null ? HubConfig.Timeouts.DEFAULT : info.timeouts();
         this.json = json;
-        this.watch = watch;
         this.usageParser = new UsageParser(json);
-        Duration read = timeouts.firstByte().compareTo(timeouts.idle()) > 0 ? timeouts.firstByte() : timeouts.idle();
-        this.client = WebClient.builder()
-                .connectTimeout(timeouts.connect())
-                .readTimeout(read)
-                .keepAlive(true)
-                .followRedirects(false)
-                .shareConnectionCache(false)
-                .build();
+        this.timeouts = info.timeouts() == null ? HubConfig.Timeouts.DEFAULT : info.timeouts();
+        this.chatUrl = info.baseUrl() + "/chat/completions";
+        this.pool = new HttpPool(info.baseUrl(), millis(timeouts.connect()), MAX_IDLE_CONNECTIONS);
+        StringBuilder head = new StringBuilder(pool.requestLine("POST", "/chat/completions"));
+        if (info.apiKey() != null) {
+            String key = info.apiKey().value();
+            if (key.chars().anyMatch(ch -> ch < 0x20 || ch > 0x7e)) {
+                throw new IllegalArgumentException("provider " + id + ": the API key contains characters that cannot go in a header");
+            }
+            head.append("Authorization: Bearer ").append(key).append("\r\n");
+        }
+        head.append("Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n");
+        this.chatHead = head.toString();
     }
 
     @Override
@@ -81,17 +70,28 @@ public final class OpenAiProvider implements Provider {
         } catch (JsonProcessingException e) {
             throw UpstreamException.protocol(id, "request could not be encoded", e);
         }
-        long started = System.nanoTime();
-        HttpClientResponse response = send(call, payload);
-        int status = response.status().code();
+        StringBuilder head = new StringBuilder(chatHead.length() + 96).append(chatHead)
+                .append(call.stream() ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n");
+        if (call.requestId() != null) {
+            head.append("X-Request-Id: ").append(call.requestId()).append("\r\n");
+        }
+        head.append("Content-Length: ").append(payload.length).append("\r\n\r\n");
+
+        Exchange exchange;
+        try {
+            exchange = pool.send(head.toString(), payload, millis(timeouts.firstByte()));
+        } catch (IOException e) {
+            throw failure(e, "calling " + chatUrl);
+        }
+        int status = exchange.status();
         if (status / 100 != 2) {
-            throw statusError(response, status);
+            throw statusError(exchange, status);
         }
         if (!call.stream()) {
             byte[] body;
-            try (response) {
-                body = response.inputStream().readAllBytes();
-            } catch (IOException | UncheckedIOException e) {
+            try (exchange) {
+                body = exchange.body().readAllBytes();
+            } catch (IOException e) {
                 throw failure(e, "reading the answer");
             }
             try {
@@ -100,40 +100,22 @@ public final class OpenAiProvider implements Provider {
                 throw UpstreamException.protocol(id, "answered with invalid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
             }
         }
-        long firstByteLeft = timeouts.firstByte().toNanos() - (System.nanoTime() - started);
-        if (firstByteLeft <= 0) {
-            response.close();
-            throw UpstreamException.timeout(id, "no answer within " + timeouts.firstByte().toMillis() + " ms");
-        }
-        return new UpstreamReply.Streaming(new Events(response, firstByteLeft));
+        return new UpstreamReply.Streaming(new Events(exchange));
     }
 
-    private HttpClientResponse send(ChatCall call, byte[] payload) throws UpstreamException {
-        try {
-            HttpClientRequest request = client.post(chatUri)
-                    .header(JSON_TYPE)
-                    .header(call.stream() ? ACCEPT_SSE : ACCEPT_JSON)
-                    .readTimeout(timeouts.firstByte());
-            if (authorization != null) {
-                request.header(authorization);
-            }
-            if (call.requestId() != null) {
-                request.header(REQUEST_ID, call.requestId());
-            }
-            return request.submit(payload);
-        } catch (RuntimeException e) {
-            throw failure(e, "calling " + chatUri);
-        }
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 
-    private UpstreamException statusError(HttpClientResponse response, int status) {
+    private UpstreamException statusError(Exchange exchange, int status) {
         byte[] body;
-        try (response) {
-            body = readAtMost(response.inputStream(), MAX_ERROR_BODY);
-        } catch (IOException | RuntimeException e) {
+        try (exchange) {
+            body = exchange.body().readNBytes(MAX_ERROR_BODY);
+        } catch (IOException e) {
             body = new byte[0];
         }
-        Duration retryAfter = response.headers().first(HeaderNames.RETRY_AFTER).map(OpenAiProvider::parseRetryAfter).orElse(null);
+        String ra = exchange.header("retry-after");
+        Duration retryAfter = ra == null ? null : parseRetryAfter(ra);
         return UpstreamException.status(id, status, "HTTP " + status + errorDetail(body), retryAfter, body);
     }
 
@@ -176,36 +158,25 @@ public final class OpenAiProvider implements Provider {
         }
     }
 
-    private static byte[] readAtMost(InputStream in, int max) throws IOException {
-        byte[] b = in.readNBytes(max);
-        return b.length < max ? b : Arrays.copyOf(b, max);
-    }
-
-    private UpstreamException failure(Throwable e, String doing) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException) {
-                return UpstreamException.timeout(id, "timed out " + doing);
-            }
+    private UpstreamException failure(IOException e, String doing) {
+        if (e instanceof SocketTimeoutException) {
+            return UpstreamException.timeout(id, "no answer within " + timeouts.firstByte().toMillis() + " ms " + doing);
         }
-        String what = e.getCause() != null ? e.getCause().getClass().getSimpleName() : e.getClass().getSimpleName();
-        String msg = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
-        return UpstreamException.connection(id, "connection failed " + doing + ": " + what + (msg == null ? "" : " (" + abbreviate(msg) + ")"), e);
+        String msg = e.getMessage();
+        return UpstreamException.connection(id, "connection failed " + doing + ": " + e.getClass().getSimpleName()
+                + (msg == null ? "" : " (" + abbreviate(msg) + ")"), e);
     }
 
-    /** The upstream's SSE body, event by event, with first-byte and idle deadlines enforced. */
+    /** The upstream's SSE body, event by event: the first within first_byte_ms, each next within idle_ms. */
     private final class Events implements EventStream {
-        private final HttpClientResponse response;
+        private final Exchange exchange;
         private final SseReader reader;
-        private final TimeoutWatch.Watched watched;
-        private final long idleNanos;
         private boolean first = true;
         private boolean ended;
 
-        Events(HttpClientResponse response, long firstByteNanos) {
-            this.response = response;
-            this.reader = new SseReader(response.inputStream());
-            this.idleNanos = timeouts.idle().toNanos();
-            this.watched = watch.watch(firstByteNanos, response::close);
+        Events(Exchange exchange) {
+            this.exchange = exchange;
+            this.reader = new SseReader(exchange.body());
         }
 
         @Override
@@ -216,59 +187,57 @@ public final class OpenAiProvider implements Provider {
             byte[] data;
             try {
                 data = reader.next();
-            } catch (IOException | RuntimeException e) {
-                ended = true;
-                watch.unwatch(watched);
-                response.close();
-                if (watched.expired()) {
-                    throw timeoutError();
-                }
+            } catch (SocketTimeoutException e) {
+                close();
+                throw first
+                        ? UpstreamException.timeout(id, "no first chunk within " + timeouts.firstByte().toMillis() + " ms")
+                        : UpstreamException.timeout(id, "no chunk for " + timeouts.idle().toMillis() + " ms");
+            } catch (IOException e) {
+                close();
                 throw failure(e, "reading the stream");
             }
             if (data == null) {
-                ended = true;
-                watch.unwatch(watched);
-                response.close();
-                if (watched.expired()) {
-                    throw timeoutError();
-                }
-                // A chunked body that ends cleanly was ended on purpose; some servers omit [DONE].
+                // A body that ends cleanly was ended on purpose; some servers omit [DONE].
+                close();
                 return null;
             }
-            first = false;
-            watched.extend(idleNanos);
+            if (first) {
+                first = false;
+                try {
+                    exchange.readTimeout(millis(timeouts.idle()));
+                } catch (IOException e) {
+                    close();
+                    throw failure(e, "reading the stream");
+                }
+            }
             if (Arrays.equals(data, DONE)) {
-                ended = true;
-                watch.unwatch(watched);
                 drainAndClose();
                 return null;
             }
             return data;
         }
 
-        private UpstreamException timeoutError() {
-            return first
-                    ? UpstreamException.timeout(id, "no first chunk within " + timeouts.firstByte().toMillis() + " ms")
-                    : UpstreamException.timeout(id, "no chunk for " + timeouts.idle().toMillis() + " ms");
-        }
-
         private void drainAndClose() {
-            // What follows [DONE] is only the end of the chunked body; reading it lets the connection be reused.
+            // After [DONE] only the end of the chunked body remains; reading it lets the connection be reused.
             try {
                 while (reader.next() != null) {
                     // nothing is expected after [DONE]
                 }
-            } catch (IOException | RuntimeException ignored) {
-                // the connection is closed below either way
+            } catch (IOException ignored) {
+                // the exchange closes the connection instead of pooling it
             }
-            response.close();
+            close();
         }
 
         @Override
         public void close() {
             ended = true;
-            watch.unwatch(watched);
-            response.close();
+            exchange.close();
         }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 }

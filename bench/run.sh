@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Gateway overhead benchmark. Starts a fast mock upstream (nginx answering a fixed completion), a plain
+# nginx reverse proxy in front of it, and the hub in front of it (auth, limits and metering on), then
+# drives each with wrk at 1 and at 64 connections and prints requests/s, p50/p99 latency and the ratios.
+#   bench/run.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-10}
+command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 1; }
+command -v nginx >/dev/null || { echo "bench: needs nginx (apt-get install nginx-light)" >&2; exit 1; }
+. .mvn/java-home.sh
+
+OUT=bench/out; rm -rf "$OUT"; mkdir -p "$OUT"/{body,proxy,fastcgi,uwsgi,scgi}
+DIR=$(cd "$OUT" && pwd)
+UP=18081; PROXY=18082; HUB=18083
+sed -e "s#@DIR@#$DIR#g" -e "s#@UPSTREAM_PORT@#$UP#g" -e "s#@PROXY_PORT@#$PROXY#g" bench/nginx.conf.template > "$DIR/nginx.conf"
+
+[ -f target/modelhub.jar ] && [ -z "$(find src/main pom.xml -newer target/modelhub.jar -print -quit)" ] \
+  || ./mvnw -q -B -DskipTests package
+
+export BENCH_KEY="mh-bench.$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+cat > "$DIR/modelhub.yaml" <<YAML
+server: {port: $HUB}
+providers:
+  - id: mock
+    kind: openai
+    base_url: http://127.0.0.1:$UP/v1
+    api_key: bench-upstream-key
+models:
+  - id: bench/echo
+    offerings:
+      - provider: mock
+        upstream_model: bench-upstream
+        pricing: {input_per_mtok: 0.1, output_per_mtok: 0.2}
+YAML
+[ -f bench/hub-extra.yaml ] && cat bench/hub-extra.yaml >> "$DIR/modelhub.yaml"
+
+cleanup() {
+  [ -n "${HUB_PID:-}" ] && kill "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null || true
+  [ -f "$DIR/nginx.pid" ] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+nginx -c "$DIR/nginx.conf" -p "$DIR"
+MODELHUB_ADMIN_KEY="$BENCH_KEY" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m} \
+  -jar target/modelhub.jar serve --config "$DIR/modelhub.yaml" --data-dir "$DIR/data" > "$DIR/hub.log" 2>&1 &
+HUB_PID=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$HUB/health/ready" >/dev/null && break; sleep 0.2; done
+curl -sf -H "Authorization: Bearer $BENCH_KEY" -H 'Content-Type: application/json' \
+  -d '{"model":"bench/echo","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$HUB/v1/chat/completions" >/dev/null \
+  || { echo "bench: the hub does not answer; see $DIR/hub.log" >&2; exit 1; }
+
+# run NAME PORT CONNECTIONS -> "rps p50_us p99_us"
+run() {
+  local port=$2 conns=$3 threads=1
+  [ "$conns" -gt 1 ] && threads=2
+  wrk -t"$threads" -c"$conns" -d"${SECS}s" --latency -s bench/chat.lua "http://127.0.0.1:$port/v1/chat/completions" > "$DIR/wrk-$1-$conns.txt"
+  awk -v name="$1" -v c="$conns" '
+    function us(v) { if (v ~ /us$/) return v+0; if (v ~ /ms$/) return (v+0)*1000; if (v ~ /s$/) return (v+0)*1000000; return v }
+    /Requests\/sec/ { rps=$2 }
+    /^ +50%/ { p50=us($2) } /^ +99%/ { p99=us($2) }
+    /Non-2xx/ { bad=$NF }
+    END { printf "%s %d %.0f %.0f %.0f %s\n", name, c, rps, p50, p99, (bad==""?0:bad) }' "$DIR/wrk-$1-$conns.txt"
+}
+
+# Warm the JIT of the hub before measuring.
+wrk -t2 -c64 -d"$(( SECS < 10 ? SECS : 10 ))s" -s bench/chat.lua "http://127.0.0.1:$HUB/v1/chat/completions" >/dev/null
+
+{
+  for c in 1 64; do
+    run upstream $UP $c
+    run nginx $PROXY $c
+    run hub $HUB $c
+  done
+} | tee "$DIR/results.txt"
+
+echo
+awk '
+  { rps[$1,$2]=$3; p50[$1,$2]=$4; p99[$1,$2]=$5; bad[$1,$2]=$6 }
+  END {
+    printf "%-9s %5s %12s %10s %10s %8s\n", "target", "conns", "requests/s", "p50 (us)", "p99 (us)", "non-2xx"
+    split("upstream nginx hub", t, " ")
+    for (ci = 1; ci <= 2; ci++) { c = (ci == 1 ? 1 : 64)
+      for (i = 1; i <= 3; i++) printf "%-9s %5d %12.0f %10.0f %10.0f %8d\n", t[i], c, rps[t[i],c], p50[t[i],c], p99[t[i],c], bad[t[i],c] }
+    printf "\nhub overhead at 1 connection, p50: %.0f us over the upstream alone (nginx proxy: %.0f us)\n", p50["hub",1]-p50["upstream",1], p50["nginx",1]-p50["upstream",1]
+    printf "hub throughput at 64 connections: %.0f%% of the nginx proxy (%.0f%% of the upstream alone)\n", 100*rps["hub",64]/rps["nginx",64], 100*rps["hub",64]/rps["upstream",64]
+  }' "$DIR/results.txt" | tee "$DIR/summary.txt"

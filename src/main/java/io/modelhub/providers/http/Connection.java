@@ -1,0 +1,135 @@
+package io.modelhub.providers.http;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+
+/**
+ * One keep-alive HTTP/1.1 connection to an upstream, with its own read buffer so that the status
+ * line, headers and body are parsed from the same bytes without copying through layered streams.
+ */
+final class Connection implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final byte[] buf = new byte[16384];
+    private int pos;
+    private int lim;
+    private long idleSinceNanos;
+    private boolean reused;
+
+    Connection(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    void write(byte[] head, byte[] body) throws IOException {
+        if (head.length + body.length <= 32768) {
+            // One write, one segment: header and body leave together.
+            byte[] all = new byte[head.length + body.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            out.write(all);
+        } else {
+            out.write(head);
+            out.write(body);
+        }
+        out.flush();
+    }
+
+    void readTimeout(int millis) throws SocketException {
+        socket.setSoTimeout(millis);
+    }
+
+    /** Fills the buffer if it is empty; false at end of stream. */
+    private boolean fill() throws IOException {
+        if (pos < lim) {
+            return true;
+        }
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
+            return false;
+        }
+        pos = 0;
+        lim = n;
+        return true;
+    }
+
+    /** Reads one CRLF-terminated line as ASCII text (status line, header, chunk size). */
+    String readLine(StringBuilder sb) throws IOException {
+        sb.setLength(0);
+        while (true) {
+            if (!fill()) {
+                throw new EOFException("connection closed in the middle of the response head");
+            }
+            while (pos < lim) {
+                byte b = buf[pos++];
+                if (b == '\n') {
+                    int n = sb.length();
+                    if (n > 0 && sb.charAt(n - 1) == '\r') {
+                        sb.setLength(n - 1);
+                    }
+                    return sb.toString();
+                }
+                if (sb.length() > 65536) {
+                    throw new IOException("response line longer than 64 KiB");
+                }
+                sb.append((char) (b & 0xff));
+            }
+        }
+    }
+
+    /** Reads up to {@code len} bytes; -1 at end of stream. */
+    int read(byte[] dst, int off, int len) throws IOException {
+        if (!fill()) {
+            return -1;
+        }
+        int n = Math.min(len, lim - pos);
+        System.arraycopy(buf, pos, dst, off, n);
+        pos += n;
+        return n;
+    }
+
+    int readByte() throws IOException {
+        if (!fill()) {
+            return -1;
+        }
+        return buf[pos++] & 0xff;
+    }
+
+    /** Whether bytes beyond the current response are already buffered (the peer broke protocol). */
+    boolean hasBufferedBytes() {
+        return pos < lim;
+    }
+
+    void markIdle() {
+        idleSinceNanos = System.nanoTime();
+        reused = true;
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    /** Whether this connection served a request before (a failure on it may just mean the server closed it while idle). */
+    boolean reused() {
+        return reused;
+    }
+
+    boolean isOpen() {
+        return !socket.isClosed();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing a broken socket may fail; it is gone either way
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.modelhub.providers.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Keep-alive HTTP/1.1 connections to one upstream origin (http or https), reused most-recent-first.
+ *
+ * <p>Why not a general-purpose client: on the hub's hot path every microsecond counts, and the
+ * upstream exchange is always the same shape (POST a JSON body, read JSON or SSE back). Writing the
+ * request head once per provider and parsing only the headers the hub needs cut the per-call CPU cost
+ * several times against the general client (see docs/benchmarks.md). Blocking sockets suit virtual
+ * threads; read timeouts are plain socket timeouts, changed per phase (first byte, then idle).
+ */
+public final class HttpPool implements AutoCloseable {
+    private static final long MAX_IDLE_NANOS = 30_000_000_000L;
+
+    private final String host;
+    private final int port;
+    private final boolean tls;
+    private final String basePath;
+    private final int connectTimeoutMs;
+    private final int maxIdle;
+    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger idleCount = new AtomicInteger();
+    private final SSLSocketFactory tlsFactory;
+    private volatile boolean closed;
+
+    public HttpPool(String baseUrl, int connectTimeoutMs, int maxIdle) {
+        URI uri = URI.create(baseUrl);
+        this.tls = "https".equalsIgnoreCase(uri.getScheme());
+        this.host = uri.getHost();
+        this.port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.maxIdle = maxIdle;
+        this.tlsFactory = tls ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null;
+    }
+
+    /** The request head's first lines for {@code method path}: request line and Host. */
+    public String requestLine(String method, String path) {
+        String hostHeader = (port == 80 && !tls) || (port == 443 && tls) ? host : host + ":" + port;
+        return method + " " + basePath + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n";
+    }
+
+    /**
+     * Sends one request ({@code head} is the complete request head, ending with an empty line) and
+     * reads the response head, waiting at most {@code firstByteMs} for it. A pooled connection that
+     * turns out to have been closed by the server while idle is replaced once, transparently: nothing
+     * of the request can have been processed then.
+     */
+    public Exchange send(String head, byte[] body, int firstByteMs) throws IOException {
+        byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+        Connection c = acquire();
+        try {
+            return exchange(c, headBytes, body, firstByteMs);
+        } catch (SocketTimeoutException e) {
+            c.close();
+            throw e;
+        } catch (IOException e) {
+            c.close();
+            if (!c.reused()) {
+                throw e;
+            }
+            Connection fresh = open();
+            try {
+                return exchange(fresh, headBytes, body, firstByteMs);
+            } catch (IOException again) {
+                fresh.close();
+                throw again;
+            }
+        }
+    }
+
+    private Exchange exchange(Connection c, byte[] head, byte[] body, int firstByteMs) throws IOException {
+        c.readTimeout(firstByteMs);
+        c.write(head, body);
+        StringBuilder sb = new StringBuilder(64);
+        String statusLine = c.readLine(sb);
+        if (!statusLine.startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP/1.x response: '" + abbreviate(statusLine) + "'");
+        }
+        int status;
+        try {
+            status = Integer.parseInt(statusLine.substring(9, 12));
+        } catch (RuntimeException e) {
+            throw new IOException("bad status line '" + abbreviate(statusLine) + "'");
+        }
+        Map<String, String> headers = new HashMap<>(16);
+        String line;
+        while (!(line = c.readLine(sb)).isEmpty()) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+        }
+        String connection = headers.get("connection");
+        boolean keepAlive = statusLine.startsWith("HTTP/1.1") && (connection == null || !connection.toLowerCase(Locale.ROOT).contains("close"));
+        return new Exchange(this, c, status, headers, keepAlive);
+    }
+
+    private Connection acquire() throws IOException {
+        long now = System.nanoTime();
+        Connection c;
+        while ((c = idle.pollFirst()) != null) {
+            idleCount.decrementAndGet();
+            if (c.isOpen() && now - c.idleSinceNanos() < MAX_IDLE_NANOS) {
+                return c;
+            }
+            c.close();
+        }
+        return open();
+    }
+
+    private Connection open() throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.setKeepAlive(true);
+            s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+            if (tls) {
+                SSLSocket ssl = (SSLSocket) tlsFactory.createSocket(s, host, port, true);
+                SSLParameters params = ssl.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(params);
+                ssl.setSoTimeout(connectTimeoutMs);
+                ssl.startHandshake();
+                return new Connection(ssl);
+            }
+            return new Connection(s);
+        } catch (IOException e) {
+            s.close();
+            if (e instanceof SocketTimeoutException) {
+                throw new java.net.ConnectException("connect timed out after " + connectTimeoutMs + " ms");
+            }
+            throw e;
+        }
+    }
+
+    void release(Connection c) {
+        if (closed || idleCount.get() >= maxIdle) {
+            c.close();
+            return;
+        }
+        c.markIdle();
+        idleCount.incrementAndGet();
+        idle.offerFirst(c);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection c;
+        while ((c = idle.pollFirst()) != null) {
+            c.close();
+        }
+    }
+}
