@@ -23,7 +23,9 @@ public final class Bodies {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            // With a declared length, read exactly that into one array; otherwise read up to one byte past the limit.
+            int want = declared.isPresent() ? (int) declared.getAsLong() : (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
+            byte[] body = in.readNBytes(want);
             if (body.length > maxBytes) {
                 throw tooLarge();
             }
