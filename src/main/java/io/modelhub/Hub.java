@@ -3,8 +3,11 @@ package io.modelhub;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
 import io.modelhub.auth.BootstrapKeyAuthenticator;
+import io.modelhub.catalog.CatalogEndpoints;
 import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.catalog.CatalogLoader;
+import io.modelhub.catalog.Health;
+import io.modelhub.catalog.LiveCatalog;
 import io.modelhub.config.HubConfig;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
@@ -19,6 +22,7 @@ import io.modelhub.server.OpenApiEndpoint;
 import io.modelhub.server.Routes;
 import io.modelhub.store.Store;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * One running hub: builds every part from the configuration, serves HTTP, and shuts down in order
@@ -31,9 +35,12 @@ public final class Hub implements AutoCloseable {
     private final Errors errors = new Errors(json);
     private final Store store;
     private final CatalogHolder catalog;
+    private final LiveCatalog liveCatalog;
+    private final CatalogEndpoints catalogEndpoints;
+    private final Health health = Health.UNMEASURED;
     private final ProviderRegistry providers;
     private final Router router;
-    private final HealthEndpoint health;
+    private final HealthEndpoint healthEndpoint;
     private final OpenApiEndpoint openApi;
     private final ChatCompletionsEndpoint chat;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -41,14 +48,30 @@ public final class Hub implements AutoCloseable {
     private final Guard guard;
     private WebServer server;
 
+    /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
     public Hub(HubConfig config) {
+        this(config, () -> config);
+    }
+
+    /**
+     * A hub whose {@code POST /v1/catalog/reload} calls {@code reread} to read the configuration again
+     * (the same file, environment and flags); it throws {@link io.modelhub.config.ConfigException} when the file is bad.
+     */
+    public Hub(HubConfig config, Supplier<HubConfig> reread) {
         this.config = config;
         this.store = Store.open(config.store().url());
-        this.catalog = new CatalogHolder(new CatalogLoader().load(config));
         this.providers = new ProviderRegistry(json, config.sandbox().tokenDelay());
-        this.providers.sync(catalog.get());
+        this.catalog = new CatalogHolder(null);
+        this.liveCatalog = new LiveCatalog(config, new CatalogLoader(), catalog, providers::sync, (info, timeout) -> {
+            var provider = providers.get(info.id());
+            if (provider == null) {
+                throw new IllegalStateException("provider " + info.id() + " is not running");
+            }
+            return provider.listModels(timeout);
+        });
+        this.catalogEndpoints = new CatalogEndpoints(json, catalog, liveCatalog, health, config.server(), reread);
         this.router = new Router(providers, config.routing());
-        this.health = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
+        this.healthEndpoint = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
         this.openApi = new OpenApiEndpoint(json);
         this.guard = new Guard(new BootstrapKeyAuthenticator(config.env("MODELHUB_ADMIN_KEY")));
         this.chat = new ChatCompletionsEndpoint(json, new Bodies(config.server().maxBodyBytes()), catalog, router, errors, metering);
@@ -56,6 +79,7 @@ public final class Hub implements AutoCloseable {
 
     /** Starts serving; returns once the port is bound. */
     public Hub start() {
+        liveCatalog.start();
         server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
@@ -77,6 +101,7 @@ public final class Hub implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        liveCatalog.close();
         providers.close();
         store.close();
     }
@@ -109,8 +134,21 @@ public final class Hub implements AutoCloseable {
         return metering;
     }
 
-    public HealthEndpoint health() {
+    public HealthEndpoint healthEndpoint() {
+        return healthEndpoint;
+    }
+
+    /** Measured provider status and offering stats, as the catalog endpoints show them. */
+    public Health health() {
         return health;
+    }
+
+    public LiveCatalog liveCatalog() {
+        return liveCatalog;
+    }
+
+    public CatalogEndpoints catalogEndpoints() {
+        return catalogEndpoints;
     }
 
     public OpenApiEndpoint openApi() {

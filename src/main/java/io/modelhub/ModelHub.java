@@ -43,15 +43,17 @@ public final class ModelHub implements Runnable {
         @Override
         public Integer call() {
             HubConfig cfg;
+            ConfigLoader loader = new ConfigLoader(System.getenv());
+            ConfigLoader.Flags flags = new ConfigLoader.Flags(config, port, dataDir);
             try {
-                cfg = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(config, port, dataDir));
+                cfg = loader.load(flags);
             } catch (ConfigException e) {
                 System.err.println("modelhub: configuration error: " + e.getMessage());
                 return 2;
             }
             Hub hub;
             try {
-                hub = new Hub(cfg).start();
+                hub = new Hub(cfg, () -> loader.load(flags)).start();
             } catch (ConfigException e) {
                 System.err.println("modelhub: configuration error: " + e.getMessage());
                 return 2;

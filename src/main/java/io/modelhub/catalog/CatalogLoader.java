@@ -1,54 +1,239 @@
 package io.modelhub.catalog;
 
 import io.modelhub.config.ConfigException;
+import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
+import io.modelhub.config.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Builds the catalog from the configuration: the sandbox provider (unless disabled) and the user's own entries. */
+/**
+ * Builds the catalog from three layers, each overriding the one before: the built-in list of well-known
+ * providers and models (shipped in the jar as {@code catalog/builtin.yaml}), the user's {@code providers:}
+ * and {@code models:}, and what discovery found. Only enabled providers and the models they serve appear.
+ */
 public final class CatalogLoader {
     public static final String SANDBOX = "sandbox";
+    public static final String BUILTIN_RESOURCE = "catalog/builtin.yaml";
+
+    private final ConfigLoader.CatalogEntries builtin;
+
+    /** A loader over the built-in catalog of the jar. */
+    public CatalogLoader() {
+        this(readBuiltin());
+    }
+
+    /** A loader over another built-in list (benchmarks use a large synthetic one). */
+    public CatalogLoader(ConfigLoader.CatalogEntries builtin) {
+        this.builtin = builtin;
+    }
+
+    /** The catalog of the jar, parsed; a broken built-in file is a build defect, so it fails loudly. */
+    public static ConfigLoader.CatalogEntries readBuiltin() {
+        try (InputStream in = CatalogLoader.class.getClassLoader().getResourceAsStream(BUILTIN_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing " + BUILTIN_RESOURCE + " on the class path");
+            }
+            return new ConfigLoader(Map.of()).parseCatalog(BUILTIN_RESOURCE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     public Catalog load(HubConfig config) {
+        return load(config, Map.of(), System.currentTimeMillis() / 1000);
+    }
+
+    /**
+     * The catalog for this configuration plus the models each provider listed at its last successful
+     * discovery. {@code created} is the creation time given to models that have no time of their own.
+     */
+    public Catalog load(HubConfig config, Map<String, List<DiscoveredModel>> discovered, long created) {
+        Map<String, HubConfig.ProviderConfig> declared = new LinkedHashMap<>();
+        Set<String> builtinIds = new HashSet<>();
+        for (HubConfig.ProviderConfig p : builtin.providers()) {
+            declared.put(p.id(), p);
+            builtinIds.add(p.id());
+        }
+        Set<String> namedByUser = new HashSet<>();
+        for (HubConfig.ProviderConfig p : config.providers()) {
+            declared.merge(p.id(), p, CatalogLoader::override);
+            namedByUser.add(p.id());
+        }
+
         Map<String, ProviderInfo> providers = new LinkedHashMap<>();
-        List<Model> models = new ArrayList<>();
-        long now = System.currentTimeMillis() / 1000;
-        if (config.sandbox().enabled()) {
+        Map<String, HubConfig.ProviderConfig> enabled = new HashMap<>();
+        if (config.sandbox().enabled() && !declared.containsKey(SANDBOX)) {
             providers.put(SANDBOX, new ProviderInfo(SANDBOX, "ModelHub Sandbox", "sandbox", null, null, true, false,
                     HubConfig.Timeouts.DEFAULT, null, "built-in"));
-            models.add(sandboxModel(now));
         }
-        for (HubConfig.ProviderConfig p : config.providers()) {
+        for (HubConfig.ProviderConfig p : declared.values()) {
+            Secret key = p.apiKey();
+            if (key == null && p.apiKeyEnv() != null) {
+                key = Secret.ofNullable(config.env(p.apiKeyEnv()));
+            }
+            boolean local = Boolean.TRUE.equals(p.local());
+            // A built-in remote provider needs its key; a built-in local one must be asked for by name,
+            // since probing localhost ports nobody configured would only produce noise.
+            boolean on = namedByUser.contains(p.id()) || (builtinIds.contains(p.id()) && !local && key != null);
+            if (!on) {
+                continue;
+            }
+            String where = builtinIds.contains(p.id()) ? "built-in provider" : "providers";
             if (p.kind() == null) {
-                throw new ConfigException("providers: '" + p.id() + "': kind is required");
+                throw new ConfigException(where + ": '" + p.id() + "': kind is required");
             }
             if ("openai".equals(p.kind()) && p.baseUrl() == null) {
-                throw new ConfigException("providers: '" + p.id() + "': base_url is required for kind openai");
+                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind openai");
             }
-            providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), p.baseUrl(),
-                    p.apiKey(), false, p.discover(), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(), null, p.source()));
+            providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), p.baseUrl(), key, local,
+                    Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),
+                    p.docs(), p.source()));
+            enabled.put(p.id(), p);
+        }
+
+        Map<String, HubConfig.ModelConfig> modelConfigs = new LinkedHashMap<>();
+        for (HubConfig.ModelConfig m : builtin.models()) {
+            modelConfigs.put(m.id(), m);
         }
         for (HubConfig.ModelConfig m : config.models()) {
-            List<Offering> offerings = new ArrayList<>();
-            Set<Capability> caps = capabilities(m.capabilities(), EnumSet.of(Capability.STREAMING));
             for (HubConfig.OfferingConfig o : m.offerings()) {
-                if (!providers.containsKey(o.provider())) {
+                if (!declared.containsKey(o.provider()) && !(SANDBOX.equals(o.provider()) && providers.containsKey(SANDBOX))) {
                     throw new ConfigException("models: '" + m.id() + "': offering names unknown provider '" + o.provider() + "'");
                 }
+            }
+            modelConfigs.merge(m.id(), m, CatalogLoader::override);
+        }
+
+        List<Model> models = new ArrayList<>();
+        Map<String, Integer> positionById = new HashMap<>();
+        if (providers.containsKey(SANDBOX) && !modelConfigs.containsKey(sandboxModel(created).id())) {
+            positionById.put(sandboxModel(created).id(), models.size());
+            models.add(sandboxModel(created));
+        }
+        for (HubConfig.ModelConfig m : modelConfigs.values()) {
+            Set<Capability> caps = capabilities(m.capabilities(), EnumSet.of(Capability.STREAMING));
+            List<Offering> offerings = new ArrayList<>();
+            for (HubConfig.OfferingConfig o : m.offerings()) {
+                if (!providers.containsKey(o.provider())) {
+                    continue;
+                }
+                HubConfig.ProviderConfig p = enabled.get(o.provider());
+                List<String> params = o.supportedParameters() != null ? o.supportedParameters() : p == null ? null : p.supportedParameters();
+                Map<String, HubConfig.Range> ranges = o.parameterRanges() != null ? o.parameterRanges()
+                        : p == null || p.parameterRanges() == null ? Map.of() : p.parameterRanges();
                 offerings.add(new Offering(m.id(), o.provider(), o.upstreamModel() == null ? m.id() : o.upstreamModel(),
                         o.contextLength() != null ? o.contextLength() : m.contextLength(), o.maxOutputTokens(), o.pricing(),
-                        o.supportedParameters() == null ? null : Set.copyOf(o.supportedParameters()),
-                        o.parameterRanges() == null ? Map.of() : o.parameterRanges(),
+                        params == null ? null : Set.copyOf(params), ranges,
                         o.capabilities() == null ? caps : capabilities(o.capabilities(), caps), o.source(), o.asOf()));
             }
+            if (offerings.isEmpty()) {
+                continue;
+            }
+            positionById.put(m.id(), models.size());
             models.add(new Model(m.id(), m.name() == null ? m.id() : m.name(), m.ownedBy() == null ? owner(m.id()) : m.ownedBy(),
-                    m.aliases() == null ? List.of() : m.aliases(), m.contextLength(), caps, List.copyOf(offerings), now));
+                    m.aliases() == null ? List.of() : m.aliases(), m.contextLength(), caps, List.copyOf(offerings), created));
         }
+        addDiscovered(models, positionById, providers, enabled, discovered, created);
         return new Catalog(new ArrayList<>(providers.values()), models);
+    }
+
+    /**
+     * Adds an offering for every listed model that the catalog does not already know under this provider:
+     * to the model with that id or alias if there is one, else to a new model named by the upstream id.
+     */
+    private static void addDiscovered(List<Model> models, Map<String, Integer> positionById, Map<String, ProviderInfo> providers,
+            Map<String, HubConfig.ProviderConfig> enabled, Map<String, List<DiscoveredModel>> discovered, long created) {
+        if (discovered.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> positionByAlias = new HashMap<>();
+        Set<String> known = new HashSet<>();
+        for (int i = 0; i < models.size(); i++) {
+            for (String alias : models.get(i).aliases()) {
+                positionByAlias.putIfAbsent(alias, i);
+            }
+            for (Offering o : models.get(i).offerings()) {
+                known.add(o.providerId() + "\n" + o.upstreamModel());
+            }
+        }
+        for (Map.Entry<String, List<DiscoveredModel>> e : discovered.entrySet()) {
+            ProviderInfo info = providers.get(e.getKey());
+            if (info == null || !info.discover()) {
+                continue;
+            }
+            HubConfig.ProviderConfig p = enabled.get(info.id());
+            Set<String> params = p == null || p.supportedParameters() == null ? null : Set.copyOf(p.supportedParameters());
+            Map<String, HubConfig.Range> ranges = p == null || p.parameterRanges() == null ? Map.of() : p.parameterRanges();
+            for (DiscoveredModel d : e.getValue()) {
+                if (d.id() == null || d.id().isBlank() || !known.add(info.id() + "\n" + d.id())) {
+                    continue;
+                }
+                Integer at = positionById.get(d.id());
+                if (at == null) {
+                    at = positionByAlias.get(d.id());
+                }
+                if (at == null) {
+                    Set<Capability> caps = EnumSet.of(Capability.STREAMING);
+                    Offering o = new Offering(d.id(), info.id(), d.id(), null, null, null, params, ranges, caps, "discovered", null);
+                    positionById.put(d.id(), models.size());
+                    models.add(new Model(d.id(), d.id(), d.ownedBy() == null || d.ownedBy().isBlank() ? owner(d.id()) : d.ownedBy(),
+                            List.of(), null, caps, List.of(o), d.created() == null ? created : d.created()));
+                } else {
+                    Model m = models.get(at);
+                    List<Offering> offerings = new ArrayList<>(m.offerings());
+                    offerings.add(new Offering(m.id(), info.id(), d.id(), m.contextLength(), null, null, params, ranges,
+                            m.capabilities(), "discovered", null));
+                    models.set(at, new Model(m.id(), m.name(), m.ownedBy(), m.aliases(), m.contextLength(), m.capabilities(),
+                            List.copyOf(offerings), m.created()));
+                }
+            }
+        }
+    }
+
+    /** The built-in provider with the user's fields laid over it (a field the user leaves out keeps its built-in value). */
+    private static HubConfig.ProviderConfig override(HubConfig.ProviderConfig base, HubConfig.ProviderConfig user) {
+        return new HubConfig.ProviderConfig(base.id(), or(user.name(), base.name()), or(user.kind(), base.kind()),
+                or(user.baseUrl(), base.baseUrl()), or(user.apiKey(), base.apiKey()), or(user.apiKeyEnv(), base.apiKeyEnv()),
+                or(user.local(), base.local()), or(user.discover(), base.discover()), or(user.timeouts(), base.timeouts()),
+                or(user.docs(), base.docs()), or(user.source(), base.source()), or(user.asOf(), base.asOf()),
+                or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()));
+    }
+
+    /** A known model with the user's fields laid over it; offerings are merged by provider, the user's winning field by field. */
+    private static HubConfig.ModelConfig override(HubConfig.ModelConfig base, HubConfig.ModelConfig user) {
+        Map<String, HubConfig.OfferingConfig> offerings = new LinkedHashMap<>();
+        for (HubConfig.OfferingConfig o : base.offerings()) {
+            offerings.put(o.provider(), o);
+        }
+        for (HubConfig.OfferingConfig o : user.offerings()) {
+            offerings.merge(o.provider(), o, CatalogLoader::override);
+        }
+        return new HubConfig.ModelConfig(base.id(), or(user.name(), base.name()), or(user.ownedBy(), base.ownedBy()),
+                or(user.aliases(), base.aliases()), or(user.contextLength(), base.contextLength()),
+                or(user.capabilities(), base.capabilities()), List.copyOf(offerings.values()), or(user.source(), base.source()));
+    }
+
+    private static HubConfig.OfferingConfig override(HubConfig.OfferingConfig base, HubConfig.OfferingConfig user) {
+        return new HubConfig.OfferingConfig(base.provider(), or(user.upstreamModel(), base.upstreamModel()),
+                or(user.contextLength(), base.contextLength()), or(user.maxOutputTokens(), base.maxOutputTokens()),
+                or(user.pricing(), base.pricing()), or(user.supportedParameters(), base.supportedParameters()),
+                or(user.parameterRanges(), base.parameterRanges()), or(user.capabilities(), base.capabilities()),
+                or(user.source(), base.source()), or(user.asOf(), base.asOf()));
+    }
+
+    private static <T> T or(T preferred, T fallback) {
+        return preferred != null ? preferred : fallback;
     }
 
     static Model sandboxModel(long created) {

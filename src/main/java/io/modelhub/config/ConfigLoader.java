@@ -115,7 +115,7 @@ public final class ConfigLoader {
     }
 
     private HubConfig parse(ConfigNode root, Flags flags) {
-        root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "data_dir"));
+        root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "catalog", "data_dir"));
 
         ConfigNode s = root.child("server").onlyFields(Set.of("host", "port", "max_body_bytes", "public_base_url"));
         int port = s.integer("port", 8080);
@@ -172,11 +172,34 @@ public final class ConfigLoader {
         ConfigNode sb = root.child("sandbox").onlyFields(Set.of("enabled", "token_delay_ms"));
         HubConfig.Sandbox sandbox = new HubConfig.Sandbox(sb.bool("enabled", true), sb.millis("token_delay_ms", Duration.ZERO));
 
-        return new HubConfig(server, dataDir, new HubConfig.Store(storeUrl), providers, models, routing, sandbox, env);
+        ConfigNode c = root.child("catalog").onlyFields(Set.of("discovery_interval_seconds", "discovery_timeout_ms"));
+        HubConfig.CatalogSettings cd = HubConfig.CatalogSettings.DEFAULT;
+        long interval = c.longValue("discovery_interval_seconds", cd.discoveryInterval().toSeconds());
+        if (interval < 1) {
+            throw c.child("discovery_interval_seconds").error("must be at least 1");
+        }
+        Duration discoveryTimeout = c.millis("discovery_timeout_ms", cd.discoveryTimeout());
+        if (discoveryTimeout.toMillis() < 1) {
+            throw c.child("discovery_timeout_ms").error("must be at least 1");
+        }
+        HubConfig.CatalogSettings catalog = new HubConfig.CatalogSettings(Duration.ofSeconds(interval), discoveryTimeout);
+
+        return new HubConfig(server, dataDir, new HubConfig.Store(storeUrl), providers, models, routing, sandbox, catalog, env);
+    }
+
+    /** The providers and models of a catalog file (the built-in one is in this same format, plus api_key_env and local). */
+    public record CatalogEntries(List<HubConfig.ProviderConfig> providers, List<HubConfig.ModelConfig> models) {}
+
+    /** Parses a catalog file: a mapping with only {@code providers} and {@code models}, as in the config file. */
+    public CatalogEntries parseCatalog(String name, String yaml) {
+        ConfigNode root = new ConfigNode(name, "", parseYaml(name, yaml));
+        root.onlyFields(Set.of("providers", "models"));
+        return new CatalogEntries(root.list("providers", this::provider), root.list("models", this::model));
     }
 
     private HubConfig.ProviderConfig provider(ConfigNode p) {
-        p.onlyFields(Set.of("id", "name", "kind", "base_url", "api_key", "discover", "timeouts", "source"));
+        p.onlyFields(Set.of("id", "name", "kind", "base_url", "api_key", "api_key_env", "local", "discover", "timeouts",
+                "docs", "source", "as_of", "supported_parameters", "parameter_ranges"));
         String id = p.requiredString("id");
         if (!PROVIDER_ID.matcher(id).matches()) {
             throw p.child("id").error("must be lower-case letters, digits and '-' (was '" + id + "')");
@@ -197,7 +220,13 @@ public final class ConfigLoader {
                     t.millis("connect_ms", d.connect()), t.millis("first_byte_ms", d.firstByte()), t.millis("idle_ms", d.idle()));
         }
         return new HubConfig.ProviderConfig(id, p.string("name", null), kind, baseUrl, Secret.ofNullable(p.string("api_key", null)),
-                p.bool("discover", false), timeouts, p.string("source", null));
+                p.string("api_key_env", null), optionalBool(p, "local"), optionalBool(p, "discover"), timeouts,
+                p.string("docs", null), p.string("source", null), p.string("as_of", null),
+                p.strings("supported_parameters"), p.map("parameter_ranges", ConfigLoader::range));
+    }
+
+    private static Boolean optionalBool(ConfigNode n, String field) {
+        return n.has(field) ? n.bool(field, false) : null;
     }
 
     private HubConfig.ModelConfig model(ConfigNode m) {

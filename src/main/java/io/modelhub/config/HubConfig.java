@@ -18,6 +18,7 @@ public record HubConfig(
         List<ModelConfig> models,
         Routing routing,
         Sandbox sandbox,
+        CatalogSettings catalog,
         Map<String, String> environment) {
 
     /** HTTP listener settings. {@code publicBaseUrl} is null when it should follow the request's Host. */
@@ -32,10 +33,16 @@ public record HubConfig(
                 new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30));
     }
 
-    /** A provider as the config file declares it (adds to or overrides the built-in catalog). */
+    /**
+     * A provider as the config file (or the built-in catalog) declares it. Null fields mean "not said":
+     * a user entry with a built-in id overrides only the fields it sets. {@code apiKeyEnv} names the
+     * environment variable holding the key; {@code supportedParameters} and {@code parameterRanges}
+     * apply to every offering of the provider that does not set its own.
+     */
     public record ProviderConfig(
-            String id, String name, String kind, String baseUrl, Secret apiKey,
-            boolean discover, Timeouts timeouts, String source) {}
+            String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
+            Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
+            List<String> supportedParameters, Map<String, Range> parameterRanges) {}
 
     /** A model as the config file declares it. Null fields mean "keep what the built-in catalog says". */
     public record ModelConfig(
@@ -56,6 +63,11 @@ public record HubConfig(
 
     /** How the hub picks among a model's offerings. */
     public record Routing(String policy, boolean fallbacks, int maxAttempts) {}
+
+    /** Catalog discovery: how often providers marked {@code discover: true} are listed, and how long one listing may take. */
+    public record CatalogSettings(Duration discoveryInterval, Duration discoveryTimeout) {
+        public static final CatalogSettings DEFAULT = new CatalogSettings(Duration.ofSeconds(300), Duration.ofSeconds(5));
+    }
 
     /** The built-in sandbox provider: deterministic answers with no network. */
     public record Sandbox(boolean enabled, Duration tokenDelay) {}

@@ -1,5 +1,9 @@
 package io.modelhub.providers;
 
+import io.modelhub.catalog.DiscoveredModel;
+import java.time.Duration;
+import java.util.List;
+
 /**
  * One upstream, spoken to in one wire protocol. An implementation only translates and transports:
  * choosing, retrying, breaking circuits and metering are layers around it in {@code routing}.
@@ -13,6 +17,14 @@ public interface Provider extends AutoCloseable {
      * headers have arrived); any other outcome is an {@link UpstreamException}.
      */
     UpstreamReply chat(ChatCall call) throws UpstreamException;
+
+    /**
+     * The models the upstream itself lists (its {@code GET /models}), within {@code timeout}. Only
+     * providers marked {@code discover: true} are asked; a protocol without such a list says so by failing.
+     */
+    default List<DiscoveredModel> listModels(Duration timeout) throws UpstreamException {
+        throw UpstreamException.protocol(id(), "this provider cannot list its models", null);
+    }
 
     @Override
     default void close() {}

@@ -2,6 +2,7 @@ package io.modelhub.server;
 
 import io.helidon.webserver.http.HttpRouting;
 import io.modelhub.Hub;
+import io.modelhub.catalog.CatalogEndpoints;
 
 /**
  * Every path the hub serves and the handler behind it: the table of contents of the HTTP API
@@ -16,9 +17,18 @@ public final class Routes {
         r.addFilter(new RequestIds());
 
         // operations (section 7): no credential
-        r.get("/health/live", hub.health()::live);
-        r.get("/health/ready", hub.health()::ready);
+        r.get("/health/live", hub.healthEndpoint()::live);
+        r.get("/health/ready", hub.healthEndpoint()::ready);
         r.get("/openapi.json", hub.openApi()::handle);
+
+        // catalog and discovery (section 3); model ids may hold a slash, so /v1/models/* is parsed by the handler
+        CatalogEndpoints catalog = hub.catalogEndpoints();
+        r.get("/v1/models", guard.read(catalog::listModels));
+        r.get("/v1/models/*", guard.read(catalog::modelPath));
+        r.get("/v1/providers", guard.read(catalog::listProviders));
+        r.get("/v1/providers/{provider}", guard.read(catalog::provider));
+        r.get("/v1/providers/{provider}/models", guard.read(catalog::providerModels));
+        r.post("/v1/catalog/reload", guard.admin(catalog::reload));
 
         // inference (section 4)
         r.post("/v1/chat/completions", guard.read(hub.chat()::handle));

@@ -56,6 +56,24 @@ public final class TestHub implements AutoCloseable {
         }
     }
 
+    /**
+     * A hub configured from a real file, as {@code modelhub serve --config FILE} would be: a catalog
+     * reload re-reads that file with the same environment and flags.
+     */
+    public static TestHub startFromFile(Path file, Map<String, String> extraEnv) {
+        try {
+            Path dir = Files.createTempDirectory("modelhub-test");
+            Map<String, String> env = new HashMap<>();
+            env.put("MODELHUB_ADMIN_KEY", ADMIN_KEY);
+            env.putAll(extraEnv);
+            ConfigLoader loader = new ConfigLoader(env);
+            ConfigLoader.Flags flags = new ConfigLoader.Flags(file, 0, dir);
+            return new TestHub(new Hub(loader.load(flags), () -> loader.load(flags)).start(), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** YAML for one openai-kind provider {@code id} at {@code upstream} serving {@code model}. */
     public static String oneProvider(String id, MockUpstream upstream, String model) {
         return """

@@ -3,6 +3,7 @@ package io.modelhub.providers.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelhub.catalog.DiscoveredModel;
 import io.modelhub.catalog.ProviderInfo;
 import io.modelhub.config.HubConfig;
 import io.modelhub.providers.ChatCall;
@@ -18,7 +19,9 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Any OpenAI-compatible upstream (OpenAI, Together, SambaNova, Groq, Fireworks, DeepInfra, vLLM, Ollama,
@@ -33,6 +36,8 @@ public final class OpenAiProvider implements Provider {
     private final String id;
     private final String chatUrl;
     private final String chatHead;
+    private final String modelsUrl;
+    private final String modelsHead;
     private final HubConfig.Timeouts timeouts;
     private final HttpPool pool;
     private final ObjectMapper json;
@@ -55,6 +60,10 @@ public final class OpenAiProvider implements Provider {
         }
         head.append("Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n");
         this.chatHead = head.toString();
+        this.modelsUrl = info.baseUrl() + "/models";
+        // The same key line as chat, after the GET request line; no body.
+        String auth = chatHead.substring(pool.requestLine("POST", "/chat/completions").length());
+        this.modelsHead = pool.requestLine("GET", "/models") + auth + "Accept: application/json\r\nContent-Length: 0\r\n\r\n";
     }
 
     @Override
@@ -101,6 +110,53 @@ public final class OpenAiProvider implements Provider {
             }
         }
         return new UpstreamReply.Streaming(new Events(exchange));
+    }
+
+    @Override
+    public List<DiscoveredModel> listModels(Duration timeout) throws UpstreamException {
+        Exchange exchange;
+        try {
+            exchange = pool.send(modelsHead, new byte[0], millis(timeout));
+        } catch (IOException e) {
+            throw failure(e, "calling " + modelsUrl);
+        }
+        int status = exchange.status();
+        if (status / 100 != 2) {
+            throw statusError(exchange, status);
+        }
+        byte[] body;
+        try (exchange) {
+            exchange.readTimeout(millis(timeout));
+            body = exchange.body().readAllBytes();
+        } catch (IOException e) {
+            throw failure(e, "reading the model list");
+        }
+        return parseModelList(body);
+    }
+
+    /** The OpenAI list shape {@code {"object":"list","data":[{"id","owned_by","created"}]}}; a bare array is accepted too. */
+    private List<DiscoveredModel> parseModelList(byte[] body) throws UpstreamException {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (IOException e) {
+            throw UpstreamException.protocol(id, "the model list is not JSON", e);
+        }
+        JsonNode data = root != null && root.isArray() ? root : root == null ? null : root.get("data");
+        if (data == null || !data.isArray()) {
+            throw UpstreamException.protocol(id, "the model list has no \"data\" array", null);
+        }
+        List<DiscoveredModel> out = new ArrayList<>(data.size());
+        for (JsonNode m : data) {
+            String modelId = m.path("id").asText(null);
+            if (modelId == null || modelId.isBlank()) {
+                continue;
+            }
+            JsonNode created = m.get("created");
+            out.add(new DiscoveredModel(modelId, m.path("owned_by").asText(null),
+                    created != null && created.canConvertToLong() ? created.longValue() : null));
+        }
+        return List.copyOf(out);
     }
 
     private static int millis(Duration d) {
