@@ -36,7 +36,7 @@ public final class Hub implements AutoCloseable {
     private final Store store;
     private final CatalogHolder catalog;
     private final LiveCatalog liveCatalog;
-    private final CatalogEndpoints catalogEndpoints;
+    private volatile CatalogEndpoints catalogEndpoints;
     private final Health health = Health.UNMEASURED;
     private final ProviderRegistry providers;
     private final Router router;
@@ -62,7 +62,7 @@ public final class Hub implements AutoCloseable {
         this.store = Store.open(config.store().url());
         this.providers = new ProviderRegistry(json, config.sandbox().tokenDelay());
         this.catalog = new CatalogHolder(null);
-        this.liveCatalog = new LiveCatalog(config, new CatalogLoader(), catalog, providers::sync, (info, timeout) -> {
+        this.liveCatalog = new LiveCatalog(config, new CatalogLoader(), catalog, this::catalogChanged, (info, timeout) -> {
             var provider = providers.get(info.id());
             if (provider == null) {
                 throw new IllegalStateException("provider " + info.id() + " is not running");
@@ -70,11 +70,21 @@ public final class Hub implements AutoCloseable {
             return provider.listModels(timeout);
         });
         this.catalogEndpoints = new CatalogEndpoints(json, catalog, liveCatalog, health, config.server(), reread);
+        this.catalogEndpoints.view();
         this.router = new Router(providers, config.routing());
         this.healthEndpoint = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
         this.openApi = new OpenApiEndpoint(json);
         this.guard = new Guard(new BootstrapKeyAuthenticator(config.env("MODELHUB_ADMIN_KEY")));
         this.chat = new ChatCompletionsEndpoint(json, new Bodies(config.server().maxBodyBytes()), catalog, router, errors, metering);
+    }
+
+    /** Every new catalog snapshot: providers follow it, and its answers are prepared off the request path. */
+    private void catalogChanged(io.modelhub.catalog.Catalog next) {
+        providers.sync(next);
+        CatalogEndpoints endpoints = catalogEndpoints;
+        if (endpoints != null) {
+            endpoints.view();
+        }
     }
 
     /** Starts serving; returns once the port is bound. */

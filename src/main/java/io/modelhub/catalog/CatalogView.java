@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ public final class CatalogView {
     private final List<Entry> entries;
     private final Map<String, Entry> byId;
     private final Map<String, List<Entry>> byProvider;
+    private final byte[] everything;
 
     public CatalogView(Catalog catalog, ObjectMapper json) {
         this.catalog = catalog;
@@ -69,6 +69,11 @@ public final class CatalogView {
         Map<String, List<Entry>> frozen = new HashMap<>();
         providers.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
         this.byProvider = Map.copyOf(frozen);
+        int size = LIST_START.length + LIST_END.length;
+        for (Entry e : entries) {
+            size += e.json().length + 1;
+        }
+        this.everything = concat(entries.toArray(new Entry[0]), entries.size(), size);
     }
 
     public Catalog catalog() {
@@ -77,21 +82,37 @@ public final class CatalogView {
 
     /** The OpenAI list body of every model matching {@code filter}, in catalog order. */
     public byte[] list(ModelFilter filter) {
+        if (filter.equals(ModelFilter.ALL)) {
+            return everything;
+        }
         List<Entry> pool = filter.provider() == null ? entries : byProvider.getOrDefault(filter.provider(), List.of());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, pool.size() * 256));
-        out.writeBytes(LIST_START);
-        boolean first = true;
+        Entry[] hits = new Entry[pool.size()];
+        int count = 0;
+        int size = LIST_START.length + LIST_END.length;
         for (Entry e : pool) {
             if (matches(e, filter)) {
-                if (!first) {
-                    out.write(',');
-                }
-                out.writeBytes(e.json());
-                first = false;
+                hits[count++] = e;
+                size += e.json().length + 1;
             }
         }
-        out.writeBytes(LIST_END);
-        return out.toByteArray();
+        return concat(hits, count, size);
+    }
+
+    /** One allocation of the exact size: lists run to megabytes, and growing a buffer would copy them several times. */
+    private static byte[] concat(Entry[] hits, int count, int sizeWithCommas) {
+        byte[] out = new byte[count == 0 ? LIST_START.length + LIST_END.length : sizeWithCommas - 1];
+        System.arraycopy(LIST_START, 0, out, 0, LIST_START.length);
+        int at = LIST_START.length;
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                out[at++] = ',';
+            }
+            byte[] item = hits[i].json();
+            System.arraycopy(item, 0, out, at, item.length);
+            at += item.length;
+        }
+        System.arraycopy(LIST_END, 0, out, at, LIST_END.length);
+        return out;
     }
 
     /** The models matching {@code filter}, for callers that want records rather than bytes. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -67,45 +68,65 @@ public final class LiveCatalog implements AutoCloseable {
     }
 
     /**
-     * Lists every discovering provider in parallel and rebuilds the catalog with what was found. Returns
-     * when all have answered or the discovery timeout has passed; late answers still update the catalog.
+     * Lists every discovering provider in parallel and rebuilds the catalog once with what was found (if
+     * anything changed). Returns when all have answered or the discovery timeout has passed; a provider
+     * answering later rebuilds the catalog itself.
      */
     public void discoverNow() {
         Duration timeout = config.catalog().discoveryTimeout();
+        Round round = new Round();
         List<Thread> running = new ArrayList<>();
         for (ProviderInfo p : holder.get().providers()) {
             if (p.discover()) {
-                running.add(Thread.ofVirtual().name("discover-" + p.id()).start(() -> discover(p, timeout)));
+                running.add(Thread.ofVirtual().name("discover-" + p.id()).start(() -> discover(p, timeout, round)));
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(250);
-        for (Thread t : running) {
-            try {
+        try {
+            for (Thread t : running) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !t.join(Duration.ofNanos(left))) {
                     break;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            round.waiting.set(false);
+            if (round.changed.get()) {
+                rebuild();
             }
         }
     }
 
-    private void discover(ProviderInfo p, Duration timeout) {
+    /** One discovery round: while someone waits for it, answers are gathered and the catalog rebuilt once at the end. */
+    private static final class Round {
+        final AtomicBoolean waiting = new AtomicBoolean(true);
+        final AtomicBoolean changed = new AtomicBoolean();
+    }
+
+    private void discover(ProviderInfo p, Duration timeout, Round round) {
         long now = System.currentTimeMillis();
         DiscoveryState before = states.get(p.id());
+        boolean changed;
         try {
-            List<DiscoveredModel> found = lister.list(p, timeout);
-            discovered.put(p.id(), List.copyOf(found));
+            List<DiscoveredModel> found = List.copyOf(lister.list(p, timeout));
+            changed = !found.equals(discovered.put(p.id(), found)) || before == null || before.status() != ProviderStatus.HEALTHY;
             states.put(p.id(), new DiscoveryState(ProviderStatus.HEALTHY, now, System.currentTimeMillis(), null, found.size()));
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             log.log(System.Logger.Level.WARNING, "discovery of provider " + p.id() + " failed, keeping its last list: " + why);
+            // The list is unchanged, so the catalog needs no rebuild: the status is read live by the endpoints.
+            changed = false;
             states.put(p.id(), new DiscoveryState(ProviderStatus.DEGRADED, now, before == null ? 0 : before.lastSuccess(), why,
                     discovered.getOrDefault(p.id(), List.of()).size()));
         }
-        rebuild();
+        if (changed) {
+            round.changed.set(true);
+            if (!round.waiting.get()) {
+                rebuild();
+            }
+        }
     }
 
     /**
