@@ -267,4 +267,15 @@ class CatalogEndpointsTest {
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().path("error").path("type").asText()).isEqualTo("authentication_error");
     }
+
+    @Test
+    void openApiDocumentsEveryCatalogPath() {
+        JsonNode paths = hub.send("GET", "/openapi.json", null, null, Map.of()).json().path("paths");
+        for (String path : List.of("/v1/models", "/v1/models/{model}", "/v1/models/{model}/providers",
+                "/v1/models/{model}/providers/{provider}", "/v1/providers", "/v1/providers/{provider}",
+                "/v1/providers/{provider}/models", "/v1/catalog/reload")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+        assertThat(paths.has("/v1/chat/completions")).isTrue();
+    }
 }
