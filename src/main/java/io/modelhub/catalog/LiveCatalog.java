@@ -53,11 +53,11 @@ public final class LiveCatalog implements AutoCloseable {
      */
     public LiveCatalog start() {
         discoverNow();
-        Duration interval = config.catalog().discoveryInterval();
         loop = Thread.ofVirtual().name("catalog-discovery").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    Thread.sleep(interval);
+                    // Read each time: a reload may have changed the interval.
+                    Thread.sleep(config.catalog().discoveryInterval());
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -154,4 +154,17 @@ class CatalogSourcesTest {
                     offerings: [{provider: nowhere}]
                 """)).isInstanceOf(io.modelhub.config.ConfigException.class).hasMessageContaining("nowhere");
     }
+
+    @Test
+    void credentialsInABaseUrlAreNeverShown() {
+        try (TestHub hub = TestHub.start("""
+                providers:
+                  - {id: proxied, kind: openai, base_url: "http://user:hunter2@127.0.0.1:9/v1"}
+                models:
+                  - {id: p/m, offerings: [{provider: proxied}]}
+                """)) {
+            assertThat(hub.get("/v1/providers/proxied").json().path("base_url").asText()).isEqualTo("http://127.0.0.1:9/v1");
+            assertThat(hub.get("/v1/providers").body()).doesNotContain("hunter2");
+        }
+    }
 }

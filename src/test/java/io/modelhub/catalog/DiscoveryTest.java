@@ -121,4 +121,22 @@ class DiscoveryTest {
             assertThat(ids(hub.get("/v1/providers/gone/models"))).isEmpty();
         }
     }
+
+    @Test
+    void discoveryRepeatsOnItsInterval() throws InterruptedException {
+        try (MockUpstream good = new MockUpstream().models(200, LISTED);
+                TestHub hub = TestHub.start("""
+                        catalog: {discovery_interval_seconds: 1, discovery_timeout_ms: 2000}
+                        providers:
+                          - {id: good, kind: openai, base_url: %s, discover: true}
+                        """.formatted(good.baseUrl()))) {
+            assertThat(ids(hub.get("/v1/models"))).doesNotContain("late-model");
+            good.models(200, "{\"object\":\"list\",\"data\":[{\"id\":\"late-model\",\"object\":\"model\"}]}");
+            long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (!ids(hub.get("/v1/models")).contains("late-model") && System.nanoTime() < giveUp) {
+                Thread.sleep(100);
+            }
+            assertThat(ids(hub.get("/v1/models"))).contains("late-model").doesNotContain("fresh-model");
+        }
+    }
 }
