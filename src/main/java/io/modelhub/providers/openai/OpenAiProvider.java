@@ -50,20 +50,19 @@ public final class OpenAiProvider implements Provider {
         this.timeouts = info.timeouts() == null ? HubConfig.Timeouts.DEFAULT : info.timeouts();
         this.chatUrl = info.baseUrl() + "/chat/completions";
         this.pool = new HttpPool(info.baseUrl(), millis(timeouts.connect()), MAX_IDLE_CONNECTIONS);
-        StringBuilder head = new StringBuilder(pool.requestLine("POST", "/chat/completions"));
+        String keyLine = "";
         if (info.apiKey() != null) {
             String key = info.apiKey().value();
             if (key.chars().anyMatch(ch -> ch < 0x20 || ch > 0x7e)) {
                 throw new IllegalArgumentException("provider " + id + ": the API key contains characters that cannot go in a header");
             }
-            head.append("Authorization: Bearer ").append(key).append("\r\n");
+            keyLine = "Authorization: Bearer " + key + "\r\n";
         }
-        head.append("Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n");
-        this.chatHead = head.toString();
+        this.chatHead = pool.requestLine("POST", "/chat/completions") + keyLine
+                + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
         this.modelsUrl = info.baseUrl() + "/models";
-        // The same key line as chat, after the GET request line; no body.
-        String auth = chatHead.substring(pool.requestLine("POST", "/chat/completions").length());
-        this.modelsHead = pool.requestLine("GET", "/models") + auth + "Accept: application/json\r\nContent-Length: 0\r\n\r\n";
+        this.modelsHead = pool.requestLine("GET", "/models") + keyLine
+                + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
     }
 
     @Override
