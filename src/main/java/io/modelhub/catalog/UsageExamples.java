@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
  * Ready-to-run snippets for calling one model through one provider of this hub: curl, the Python and
- * JavaScript OpenAI SDKs, and LangChain. Each reads the hub key from {@code MODELHUB_API_KEY} and pins the
+ * JavaScript OpenAI SDKs, and LangChain. Each reads the hub key from {@code MODELHUB_KEY} and pins the
  * provider with the {@code x-modelhub-provider} header.
  */
 public record UsageExamples(String curl, String python, String javascript, String langchain) {
@@ -17,7 +17,7 @@ public record UsageExamples(String curl, String python, String javascript, Strin
         // JSON string literals are also valid Python and JavaScript string literals.
         String body = "{\"model\": " + model + ", \"messages\": [{\"role\": \"user\", \"content\": \"Hello!\"}]}";
         String curl = "curl " + shell(apiBase + "/chat/completions") + " \\\n"
-                + "  -H \"Authorization: Bearer $MODELHUB_API_KEY\" \\\n"
+                + "  -H \"Authorization: Bearer $MODELHUB_KEY\" \\\n"
                 + "  -H \"Content-Type: application/json\" \\\n"
                 + "  -H " + shell("x-modelhub-provider: " + providerId) + " \\\n"
                 + "  -d " + shell(body);
@@ -25,7 +25,7 @@ public record UsageExamples(String curl, String python, String javascript, Strin
                 import os
                 from openai import OpenAI
 
-                client = OpenAI(base_url=%s, api_key=os.environ["MODELHUB_API_KEY"])
+                client = OpenAI(base_url=%s, api_key=os.environ["MODELHUB_KEY"])
                 response = client.chat.completions.create(
                     model=%s,
                     messages=[{"role": "user", "content": "Hello!"}],
@@ -36,7 +36,7 @@ public record UsageExamples(String curl, String python, String javascript, Strin
         String javascript = """
                 import OpenAI from "openai";
 
-                const client = new OpenAI({ baseURL: %s, apiKey: process.env.MODELHUB_API_KEY });
+                const client = new OpenAI({ baseURL: %s, apiKey: process.env.MODELHUB_KEY });
                 const response = await client.chat.completions.create(
                   { model: %s, messages: [{ role: "user", content: "Hello!" }] },
                   { headers: { "x-modelhub-provider": %s } },
@@ -50,7 +50,7 @@ public record UsageExamples(String curl, String python, String javascript, Strin
                 llm = ChatOpenAI(
                     model=%s,
                     base_url=%s,
-                    api_key=os.environ["MODELHUB_API_KEY"],
+                    api_key=os.environ["MODELHUB_KEY"],
                     default_headers={"x-modelhub-provider": %s},
                 )
                 print(llm.invoke("Hello!").content)

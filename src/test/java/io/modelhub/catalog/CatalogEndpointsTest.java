@@ -247,6 +247,7 @@ class CatalogEndpointsTest {
                     .contains("acme").doesNotContain("acme-secret");
         }
         assertThat(usage.path("curl").asText()).contains("https://hub.example.com/v1/chat/completions");
+        assertThat(usage.path("curl").asText()).contains("Bearer $MODELHUB_KEY").contains("x-modelhub-provider: acme");
         assertThat(usage.path("python").asText()).contains("from openai import OpenAI");
         assertThat(usage.path("javascript").asText()).contains("import OpenAI from \"openai\"");
         assertThat(usage.path("langchain").asText()).contains("from langchain_openai import ChatOpenAI");
