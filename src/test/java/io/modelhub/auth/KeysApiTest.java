@@ -1,5 +1,9 @@
 package io.modelhub.auth;
 
+import static io.modelhub.testing.AuthCalls.CHAT;
+import static io.modelhub.testing.AuthCalls.assertError;
+import static io.modelhub.testing.AuthCalls.call;
+import static io.modelhub.testing.AuthCalls.createKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,8 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class KeysApiTest {
-    static final String CHAT = "{\"model\":\"acme/chat-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     MockUpstream upstream;
     TestHub hub;
 
@@ -29,23 +31,6 @@ class KeysApiTest {
     void stop() {
         hub.close();
         upstream.close();
-    }
-
-    /** Creates a key through the API and answers the 201 body. */
-    static JsonNode createKey(TestHub hub, String body) {
-        TestHub.Response r = hub.post("/v1/keys", body);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json();
-    }
-
-    static TestHub.Response call(TestHub hub, String method, String path, String body, String credential) {
-        return hub.send(method, path, body, credential, Map.of());
-    }
-
-    static void assertError(TestHub.Response r, int status, String type, String code) {
-        assertThat(r.status()).as(r.body()).isEqualTo(status);
-        assertThat(r.json().path("error").path("type").asText()).isEqualTo(type);
-        assertThat(r.json().path("error").path("code").asText()).isEqualTo(code);
     }
 
     @Test

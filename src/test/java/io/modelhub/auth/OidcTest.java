@@ -1,8 +1,8 @@
 package io.modelhub.auth;
 
-import static io.modelhub.auth.KeysApiTest.CHAT;
-import static io.modelhub.auth.KeysApiTest.assertError;
-import static io.modelhub.auth.KeysApiTest.call;
+import static io.modelhub.testing.AuthCalls.CHAT;
+import static io.modelhub.testing.AuthCalls.assertError;
+import static io.modelhub.testing.AuthCalls.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEException;
