@@ -10,7 +10,10 @@ import io.modelhub.auth.Keys;
 import io.modelhub.auth.KeysEndpoint;
 import io.modelhub.auth.OidcVerifier;
 import io.modelhub.auth.Principal;
+import io.modelhub.auth.RedisRevocationBus;
 import io.modelhub.auth.RevocationBus;
+import io.lettuce.core.RedisClient;
+import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.limits.BucketSource;
 import io.modelhub.limits.Budgets;
 import io.modelhub.limits.KeyLimits;
@@ -51,6 +54,7 @@ public final class Hub implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Metering metering = new Metering();
     private final Guard guard;
+    private final RedisClient redis;
     private final RevocationBus revocations;
     private final Keys keys;
     private final CredentialAuthenticator authenticator;
@@ -70,7 +74,9 @@ public final class Hub implements AutoCloseable {
         this.health = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
         this.openApi = new OpenApiEndpoint(json);
         KeyStore keyStore = new KeyStore(store);
-        this.revocations = new RevocationBus.Local();
+        String redisUrl = config.env("MODELHUB_REDIS_URL");
+        this.redis = redisUrl == null || redisUrl.isBlank() ? null : RedisClient.create(redisUrl);
+        this.revocations = redis == null ? new RevocationBus.Local() : new RedisRevocationBus(redis);
         this.keys = new Keys(keyStore, revocations);
         keys.bootstrap(config.env("MODELHUB_ADMIN_KEY"), config.dataDir(), System.out);
         HubTokens tokens = new HubTokens(keys, keyStore);
@@ -78,7 +84,7 @@ public final class Hub implements AutoCloseable {
                 config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()));
         this.guard = new Guard(authenticator);
         this.budgets = new Budgets(keyStore::addSpend, id -> keyStore.find(id).map(KeyRecord::spentUsd).orElse(null));
-        this.buckets = new BucketSource.InProcess();
+        this.buckets = redis == null ? new BucketSource.InProcess() : new RedisBucketSource(redis);
         this.limiter = new Limiter(config.limits(), this::limitsOf, budgets, buckets);
         metering.add(budgets);
         metering.add(limiter);
@@ -116,6 +122,9 @@ public final class Hub implements AutoCloseable {
         budgets.close();
         buckets.close();
         revocations.close();
+        if (redis != null) {
+            redis.shutdown();
+        }
         store.close();
     }
 

@@ -170,7 +170,14 @@ public final class Keys implements AutoCloseable {
                 throw new ConfigException("environment variable MODELHUB_ADMIN_KEY: must look like mh-<key id>.<secret> "
                         + "(id: letters, digits, '-', '_'; secret: at least 16 letters and digits)");
             }
-            insert(cred, spec);
+            try {
+                insert(cred, spec);
+            } catch (IllegalStateException e) {
+                if (store.find(cred.keyId()).isPresent()) {
+                    return; // another node sharing the store created it at the same moment
+                }
+                throw e;
+            }
             log.log(System.Logger.Level.INFO, "created the admin key " + cred + " from MODELHUB_ADMIN_KEY");
             return;
         }
