@@ -40,6 +40,10 @@ public final class CredentialAuthenticator implements Authenticator {
             }
             return keys.verify(cred, now).principal();
         }
+        Principal known = tokens.verifyIfKnown(credential, now);
+        if (known != null) {
+            return known;
+        }
         SignedJWT jwt = parseJwt(credential);
         if (jwt == null) {
             throw ApiException.unauthorized("Invalid credential: send an API key (mh-...) or an access token.", "invalid_api_key");

@@ -87,6 +87,16 @@ public final class HubTokens {
             c = check(parsed);
             verified.put(token, c);
         }
+        return principal(c, nowMs);
+    }
+
+    /** The caller behind a token this node verified before, or null when it has not seen it (then parse and call verify). */
+    public Principal verifyIfKnown(String token, long nowMs) {
+        Claims c = verified.getIfPresent(token);
+        return c == null ? null : principal(c, nowMs);
+    }
+
+    private Principal principal(Claims c, long nowMs) {
         if (nowMs >= c.expiresAtMs()) {
             throw ApiException.unauthorized("The access token has expired; get a new one from POST /v1/auth/tokens.", "token_expired");
         }
