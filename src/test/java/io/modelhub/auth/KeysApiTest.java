@@ -183,6 +183,7 @@ class KeysApiTest {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(r.json().path("error").path("param").asText()).isEqualTo(field);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo(field.equals("colour") ? "unknown_parameter" : "invalid_value");
     }
 
     @Test
