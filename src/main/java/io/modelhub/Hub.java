@@ -2,25 +2,40 @@ package io.modelhub;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
-import io.modelhub.auth.BootstrapKeyAuthenticator;
+import io.lettuce.core.RedisClient;
+import io.modelhub.auth.CredentialAuthenticator;
+import io.modelhub.auth.HubTokens;
+import io.modelhub.auth.KeyRecord;
+import io.modelhub.auth.KeyStore;
+import io.modelhub.auth.Keys;
+import io.modelhub.auth.KeysEndpoint;
+import io.modelhub.auth.OidcVerifier;
+import io.modelhub.auth.Principal;
+import io.modelhub.auth.RedisRevocationBus;
+import io.modelhub.auth.RevocationBus;
 import io.modelhub.catalog.CatalogEndpoints;
 import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.catalog.CatalogLoader;
 import io.modelhub.catalog.Health;
 import io.modelhub.catalog.LiveCatalog;
 import io.modelhub.config.HubConfig;
+import io.modelhub.limits.BucketSource;
+import io.modelhub.limits.Budgets;
+import io.modelhub.limits.KeyLimits;
+import io.modelhub.limits.Limiter;
+import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
 import io.modelhub.server.Bodies;
 import io.modelhub.server.ChatCompletionsEndpoint;
 import io.modelhub.server.Errors;
 import io.modelhub.server.Guard;
-import io.modelhub.usage.Metering;
 import io.modelhub.server.HealthEndpoint;
 import io.modelhub.server.Json;
 import io.modelhub.server.OpenApiEndpoint;
 import io.modelhub.server.Routes;
 import io.modelhub.store.Store;
+import io.modelhub.usage.Metering;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -46,6 +61,14 @@ public final class Hub implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Metering metering = new Metering();
     private final Guard guard;
+    private final RedisClient redis;
+    private final RevocationBus revocations;
+    private final Keys keys;
+    private final CredentialAuthenticator authenticator;
+    private final Budgets budgets;
+    private final BucketSource buckets;
+    private final Limiter limiter;
+    private final KeysEndpoint keysEndpoint;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -74,8 +97,25 @@ public final class Hub implements AutoCloseable {
         this.router = new Router(providers, config.routing());
         this.healthEndpoint = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
         this.openApi = new OpenApiEndpoint(json);
-        this.guard = new Guard(new BootstrapKeyAuthenticator(config.env("MODELHUB_ADMIN_KEY")));
-        this.chat = new ChatCompletionsEndpoint(json, new Bodies(config.server().maxBodyBytes()), catalog, router, errors, metering);
+        KeyStore keyStore = new KeyStore(store);
+        String redisUrl = config.env("MODELHUB_REDIS_URL");
+        this.redis = redisUrl == null || redisUrl.isBlank() ? null : RedisClient.create(redisUrl);
+        this.revocations = redis == null ? new RevocationBus.Local() : new RedisRevocationBus(redis);
+        this.keys = new Keys(keyStore, revocations);
+        keys.bootstrap(config.env("MODELHUB_ADMIN_KEY"), config.dataDir(), System.out);
+        HubTokens tokens = new HubTokens(keys, keyStore);
+        this.authenticator = new CredentialAuthenticator(keys, tokens,
+                config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()));
+        this.guard = new Guard(authenticator);
+        this.budgets = new Budgets(keyStore::addSpend, id -> keyStore.find(id).map(KeyRecord::spentUsd).orElse(null));
+        this.buckets = redis == null ? new BucketSource.InProcess() : new RedisBucketSource(redis);
+        this.limiter = new Limiter(config.limits(), this::limitsOf, budgets, buckets);
+        metering.add(budgets);
+        metering.add(limiter);
+        Bodies bodies = new Bodies(config.server().maxBodyBytes());
+        this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
+                java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
+        this.chat = new ChatCompletionsEndpoint(json, bodies, catalog, router, errors, metering, limiter);
     }
 
     /** Every new catalog snapshot: providers follow it, and its answers are prepared off the request path. */
@@ -113,7 +153,44 @@ public final class Hub implements AutoCloseable {
         }
         liveCatalog.close();
         providers.close();
+        keys.close();
+        budgets.close();
+        buckets.close();
+        revocations.close();
+        if (redis != null) {
+            redis.shutdown();
+        }
         store.close();
+    }
+
+    /** A caller's limits from the cached key (external callers get the configured defaults). */
+    private KeyLimits limitsOf(Principal caller) {
+        if (caller.kind() == Principal.CredentialKind.EXTERNAL_TOKEN) {
+            return KeyLimits.UNLIMITED;
+        }
+        KeyRecord k = keys.cached(caller.keyId());
+        if (k == null) {
+            k = keys.live(caller.keyId(), System.currentTimeMillis());
+        }
+        return new KeyLimits(k.rpm(), k.tpm(), k.budgetUsd(), k.spentUsd());
+    }
+
+    /** Checks credentials; also for callers outside the router (deployments). */
+    public CredentialAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Rate limits and budgets for inference calls (chat completions, deployments). */
+    public Limiter limiter() {
+        return limiter;
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public KeysEndpoint keysEndpoint() {
+        return keysEndpoint;
     }
 
     public Store store() {

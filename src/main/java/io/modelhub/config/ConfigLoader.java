@@ -115,7 +115,7 @@ public final class ConfigLoader {
     }
 
     private HubConfig parse(ConfigNode root, Flags flags) {
-        root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "catalog", "data_dir"));
+        root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "catalog", "data_dir", "auth", "limits"));
 
         ConfigNode s = root.child("server").onlyFields(Set.of("host", "port", "max_body_bytes", "public_base_url"));
         int port = s.integer("port", 8080);
@@ -184,7 +184,8 @@ public final class ConfigLoader {
         }
         HubConfig.CatalogSettings catalog = new HubConfig.CatalogSettings(Duration.ofSeconds(interval), discoveryTimeout);
 
-        return new HubConfig(server, dataDir, new HubConfig.Store(storeUrl), providers, models, routing, sandbox, catalog, env);
+        return new HubConfig(server, dataDir, new HubConfig.Store(storeUrl), providers, models, routing, sandbox, catalog,
+                auth(root.child("auth")), limits(root.child("limits")), env);
     }
 
     /** The providers and models of a catalog file (the built-in one is in this same format, plus api_key_env and local). */
@@ -195,6 +196,37 @@ public final class ConfigLoader {
         ConfigNode root = new ConfigNode(name, "", parseYaml(name, yaml));
         root.onlyFields(Set.of("providers", "models"));
         return new CatalogEntries(root.list("providers", this::provider), root.list("models", this::model));
+    }
+
+    private static HubConfig.Auth auth(ConfigNode a) {
+        a.onlyFields(Set.of("token_ttl_seconds", "oidc"));
+        long ttl = a.longValue("token_ttl_seconds", HubConfig.Auth.DEFAULT.tokenTtlSeconds());
+        if (ttl < 1 || ttl > 86_400) {
+            throw a.child("token_ttl_seconds").error("must be between 1 and 86400 seconds");
+        }
+        ConfigNode o = a.child("oidc").onlyFields(Set.of("issuer", "audience", "jwks_url", "scopes_claim"));
+        HubConfig.Oidc oidc = null;
+        if (!o.isMissing()) {
+            String jwks = o.requiredString("jwks_url");
+            if (!jwks.startsWith("http://") && !jwks.startsWith("https://")) {
+                throw o.child("jwks_url").error("must be an http:// or https:// URL (was '" + jwks + "')");
+            }
+            oidc = new HubConfig.Oidc(o.requiredString("issuer"), o.requiredString("audience"), jwks, o.string("scopes_claim", "scope"));
+        }
+        return new HubConfig.Auth(ttl, oidc);
+    }
+
+    private static HubConfig.Limits limits(ConfigNode l) {
+        l.onlyFields(Set.of("rpm", "tpm"));
+        return new HubConfig.Limits(positive(l, "rpm"), positive(l, "tpm"));
+    }
+
+    private static Integer positive(ConfigNode n, String field) {
+        Integer v = n.integer(field, null);
+        if (v != null && v < 1) {
+            throw n.child(field).error("must be at least 1 (leave it out for no limit)");
+        }
+        return v;
     }
 
     private HubConfig.ProviderConfig provider(ConfigNode p) {

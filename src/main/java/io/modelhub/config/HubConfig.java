@@ -19,6 +19,8 @@ public record HubConfig(
         Routing routing,
         Sandbox sandbox,
         CatalogSettings catalog,
+        Auth auth,
+        Limits limits,
         Map<String, String> environment) {
 
     /** HTTP listener settings. {@code publicBaseUrl} is null when it should follow the request's Host. */
@@ -71,6 +73,19 @@ public record HubConfig(
 
     /** The built-in sandbox provider: deterministic answers with no network. */
     public record Sandbox(boolean enabled, Duration tokenDelay) {}
+
+    /** Credentials: how long hub access tokens live by default, and an optional external OIDC issuer (null when none). */
+    public record Auth(long tokenTtlSeconds, Oidc oidc) {
+        public static final Auth DEFAULT = new Auth(3600, null);
+    }
+
+    /** An external OIDC issuer whose JWTs the hub accepts; scopes are read from {@code scopesClaim}. */
+    public record Oidc(String issuer, String audience, String jwksUrl, String scopesClaim) {}
+
+    /** Default per-key limits (a key's own values win); null means unlimited. */
+    public record Limits(Integer rpm, Integer tpm) {
+        public static final Limits UNLIMITED = new Limits(null, null);
+    }
 
     /** The value of an environment variable as it was at start-up, or null. */
     public String env(String name) {

@@ -10,6 +10,7 @@ import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.auth.Principal;
 import io.modelhub.catalog.Model;
 import io.modelhub.catalog.Offering;
+import io.modelhub.limits.Limiter;
 import io.modelhub.usage.Metering;
 import io.modelhub.usage.UsageRecord;
 import io.modelhub.providers.EventStream;
@@ -43,9 +44,12 @@ public final class ChatCompletionsEndpoint {
     private final Errors errors;
     private final UsageParser usageParser;
     private final Metering metering;
+    private final Limiter limiter;
 
-    public ChatCompletionsEndpoint(ObjectMapper json, Bodies bodies, CatalogHolder catalog, Router router, Errors errors, Metering metering) {
+    public ChatCompletionsEndpoint(ObjectMapper json, Bodies bodies, CatalogHolder catalog, Router router, Errors errors, Metering metering,
+            Limiter limiter) {
         this.metering = metering;
+        this.limiter = limiter;
         this.json = json;
         this.bodies = bodies;
         this.catalog = catalog;
@@ -57,7 +61,8 @@ public final class ChatCompletionsEndpoint {
     public void handle(ServerRequest req, ServerResponse res, Principal caller) {
         long started = System.nanoTime();
         long startedMs = System.currentTimeMillis();
-        ChatRequest request = ChatRequest.parse(json, bodies.read(req));
+        byte[] body = bodies.read(req);
+        ChatRequest request = ChatRequest.parse(json, body);
         Model model = catalog.get().model(request.model());
         if (model == null) {
             throw ApiException.notFound("Model '" + request.model() + "' does not exist. GET /v1/models lists the models.",
@@ -67,6 +72,8 @@ public final class ChatCompletionsEndpoint {
             throw ApiException.forbidden("This key may not use model '" + model.id() + "'.", "model_not_allowed");
         }
         String requestId = RequestIds.of(res);
+        // Rate limits and budget: 429 here, before any upstream is called. ~4 bytes of JSON per token is the up-front estimate.
+        limiter.admit(caller, body.length / 4, requestId).applyTo(res);
         Call call = new Call(caller, model, requestId, started, startedMs);
         Routed routed;
         try {

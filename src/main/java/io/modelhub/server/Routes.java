@@ -33,6 +33,14 @@ public final class Routes {
         // inference (section 4)
         r.post("/v1/chat/completions", guard.read(hub.chat()::handle));
 
+        // keys and tokens (section 5)
+        r.post("/v1/keys", guard.admin(hub.keysEndpoint()::create));
+        r.get("/v1/keys", guard.admin(hub.keysEndpoint()::list));
+        r.get("/v1/keys/{id}", guard.read(hub.keysEndpoint()::get));
+        r.patch("/v1/keys/{id}", guard.admin(hub.keysEndpoint()::update));
+        r.delete("/v1/keys/{id}", guard.admin(hub.keysEndpoint()::revoke));
+        r.post("/v1/auth/tokens", guard.read(hub.keysEndpoint()::issueToken));
+
         r.any((req, res) -> {
             throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + req.path().path()
                     + ". GET /openapi.json lists the routes.", null, "route_not_found");

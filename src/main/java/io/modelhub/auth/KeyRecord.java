@@ -1,0 +1,57 @@
+package io.modelhub.auth;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One API key as stored: never the secret, only its SHA-256 hash (hex). Times are epoch milliseconds;
+ * null {@code expiresAt}, {@code allowedModels}, {@code rpm}, {@code tpm} or {@code budgetUsd} mean "no
+ * limit", null {@code revokedAt} means "live".
+ */
+public record KeyRecord(
+        String id,
+        String name,
+        String secretHash,
+        List<Scope> scopes,
+        Long expiresAt,
+        Set<String> allowedModels,
+        Integer rpm,
+        Integer tpm,
+        Double budgetUsd,
+        double spentUsd,
+        long createdAt,
+        Long lastUsedAt,
+        Long revokedAt) {
+
+    public KeyRecord {
+        scopes = List.copyOf(scopes);
+        allowedModels = allowedModels == null ? null : Set.copyOf(allowedModels);
+    }
+
+    /** The widest scope the key holds (each scope includes the ones before it). */
+    public Scope scope() {
+        Scope widest = Scope.READ;
+        for (Scope s : scopes) {
+            if (s.includes(widest)) {
+                widest = s;
+            }
+        }
+        return widest;
+    }
+
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+
+    public boolean expiredAt(long nowMs) {
+        return expiresAt != null && nowMs >= expiresAt;
+    }
+
+    public Principal principal() {
+        return new Principal(id, name, scope(), allowedModels, Principal.CredentialKind.API_KEY);
+    }
+
+    public KeyRecord withRevokedAt(long at) {
+        return new KeyRecord(id, name, secretHash, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, spentUsd, createdAt, lastUsedAt, at);
+    }
+}

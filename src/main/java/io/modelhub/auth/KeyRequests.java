@@ -1,0 +1,148 @@
+package io.modelhub.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelhub.server.ApiException;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Reads and checks the JSON bodies of the keys and tokens API; every refusal is a 400 naming the field. */
+final class KeyRequests {
+    private final ObjectMapper json;
+
+    KeyRequests(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** The body as a JSON object; an empty body counts as {@code {}}. */
+    ObjectNode object(byte[] body, Set<String> known) {
+        if (body.length == 0) {
+            return json.createObjectNode();
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (IOException e) {
+            throw ApiException.badRequest("The request body is not valid JSON.", null, "invalid_json");
+        }
+        if (root == null || root.isMissingNode()) {
+            return json.createObjectNode();
+        }
+        if (!(root instanceof ObjectNode o)) {
+            throw ApiException.badRequest("The request body must be a JSON object.", null, "invalid_json");
+        }
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw ApiException.badRequest("Unknown field '" + f + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ").",
+                        f, "unknown_parameter");
+            }
+        }
+        return o;
+    }
+
+    static String name(JsonNode v) {
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw invalid("name", "'name' must be a non-empty string.");
+        }
+        if (v.asText().length() > 200) {
+            throw invalid("name", "'name' must be at most 200 characters.");
+        }
+        return v.asText().trim();
+    }
+
+    static List<Scope> scopes(JsonNode v, String field) {
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw invalid(field, "'" + field + "' must be a non-empty list of scopes: read, write, admin.");
+        }
+        Set<Scope> out = new java.util.TreeSet<>();
+        for (JsonNode n : v) {
+            Scope s = n.isTextual() ? Scope.fromWire(n.asText()) : null;
+            if (s == null) {
+                throw invalid(field, "Unknown scope " + n + " in '" + field + "': known scopes are read, write, admin.");
+            }
+            out.add(s);
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** An ISO-8601 time in the future (a date means its start in UTC); null for JSON null. */
+    static Long expiresAt(JsonNode v, long nowMs) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw invalid("expires_at", "'expires_at' must be an ISO-8601 time such as 2027-01-31T00:00:00Z.");
+        }
+        String text = v.asText().trim();
+        long at;
+        try {
+            at = OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            try {
+                at = Instant.parse(text).toEpochMilli();
+            } catch (DateTimeParseException e2) {
+                try {
+                    at = LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+                } catch (DateTimeParseException e3) {
+                    throw invalid("expires_at", "'expires_at' must be an ISO-8601 time such as 2027-01-31T00:00:00Z (was '" + text + "').");
+                }
+            }
+        }
+        if (at <= nowMs) {
+            throw invalid("expires_at", "'expires_at' must be in the future.");
+        }
+        return at;
+    }
+
+    static Set<String> models(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw invalid("allowed_models", "'allowed_models' must be a list of model ids.");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode n : v) {
+            if (!n.isTextual() || n.asText().isBlank() || n.asText().contains("\n")) {
+                throw invalid("allowed_models", "'allowed_models' must be a list of model ids (strings).");
+            }
+            out.add(n.asText());
+        }
+        return out;
+    }
+
+    static Integer positiveInt(JsonNode v, String field) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToExactIntegral() || !v.canConvertToInt() || v.intValue() < 1) {
+            throw invalid(field, "'" + field + "' must be a whole number of at least 1 (or null for no limit).");
+        }
+        return v.intValue();
+    }
+
+    static Double budget(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber() || v.doubleValue() < 0 || !Double.isFinite(v.doubleValue())) {
+            throw invalid("budget_usd", "'budget_usd' must be a number of at least 0 (or null for no budget).");
+        }
+        return v.doubleValue();
+    }
+
+    static ApiException invalid(String field, String message) {
+        return ApiException.badRequest(message, field, "invalid_value");
+    }
+}

@@ -1,0 +1,133 @@
+package io.modelhub.limits;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.modelhub.auth.Principal;
+import io.modelhub.config.HubConfig;
+import io.modelhub.server.ApiException;
+import io.modelhub.usage.UsageListener;
+import io.modelhub.usage.UsageRecord;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Admits or refuses (429) each inference request by its caller's limits: budget, requests per minute and
+ * tokens per minute. Tokens are taken up front from an estimate of the prompt and settled with the real
+ * usage once the answer is done (this class listens to metering for that). Per-key limits win over the
+ * configured defaults.
+ */
+public final class Limiter implements UsageListener {
+    /** Seconds a client over its budget is told to wait: the budget does not refill, an admin must raise it. */
+    static final long BUDGET_RETRY_AFTER_SECONDS = 3600;
+
+    /** The limits that apply to a caller (from the cached key; never a store read on the hot path). */
+    @FunctionalInterface
+    public interface LimitsLookup {
+        KeyLimits limitsOf(Principal caller);
+    }
+
+    private record Pending(String keyId, long tpm, long estimate) {}
+
+    private final HubConfig.Limits defaults;
+    private final LimitsLookup lookup;
+    private final Budgets budgets;
+    private final BucketSource buckets;
+    // Estimates waiting for their real usage, by request id; an entry whose record never comes just expires.
+    private final Cache<String, Pending> pending = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(15)).build();
+
+    public Limiter(HubConfig.Limits defaults, LimitsLookup lookup, Budgets budgets, BucketSource buckets) {
+        this.defaults = defaults;
+        this.lookup = lookup;
+        this.budgets = budgets;
+        this.buckets = buckets;
+    }
+
+    /**
+     * Lets the request through, or throws 429 {@code rate_limit_error} with {@code Retry-After}: code
+     * {@code budget_exceeded} when the key has spent its budget, {@code rate_limit_exceeded} when over rpm or tpm.
+     *
+     * @param estimatedTokens the tokens the request is expected to use (e.g. body bytes / 4)
+     * @param requestId the id the usage record of this request will carry, to settle the estimate
+     */
+    public Admission admit(Principal caller, long estimatedTokens, String requestId) {
+        KeyLimits limits = lookup.limitsOf(caller);
+        String keyId = caller.keyId();
+        Double budget = limits.budgetUsd();
+        if (budget != null) {
+            double spent = budgets.spent(keyId, limits.storedSpendUsd());
+            if (spent >= budget) {
+                throw ApiException.rateLimited(String.format(java.util.Locale.ROOT,
+                        "This key has spent $%.4f of its $%.4f budget. An admin can raise budget_usd with PATCH /v1/keys/%s.",
+                        spent, budget, keyId), "budget_exceeded", Map.of("Retry-After", Long.toString(BUDGET_RETRY_AFTER_SECONDS)));
+            }
+        }
+        Integer rpm = limits.rpm() != null ? limits.rpm() : defaults.rpm();
+        Integer tpm = limits.tpm() != null ? limits.tpm() : defaults.tpm();
+
+        long limitReq = Admission.UNLIMITED;
+        long remainingReq = Admission.UNLIMITED;
+        long resetReq = 0;
+        Bucket requests = null;
+        if (rpm != null) {
+            requests = buckets.bucket(keyId + "|rpm", rpm);
+            ConsumptionProbe p = requests.tryConsumeAndReturnRemaining(1);
+            limitReq = rpm;
+            if (!p.isConsumed()) {
+                long tokensLeft = tpm == null ? Admission.UNLIMITED : buckets.bucket(keyId + "|tpm", tpm).getAvailableTokens();
+                throw over("requests per minute", rpm, p, new Admission(rpm, 0, p.getNanosToWaitForReset(),
+                        tpm == null ? Admission.UNLIMITED : tpm, tokensLeft, 0));
+            }
+            remainingReq = p.getRemainingTokens();
+            resetReq = p.getNanosToWaitForReset();
+        }
+        long limitTok = Admission.UNLIMITED;
+        long remainingTok = Admission.UNLIMITED;
+        long resetTok = 0;
+        if (tpm != null) {
+            // A request larger than the whole bucket could never pass; let it through when the bucket is full.
+            long take = Math.max(1, Math.min(estimatedTokens, tpm));
+            Bucket tokens = buckets.bucket(keyId + "|tpm", tpm);
+            ConsumptionProbe p = tokens.tryConsumeAndReturnRemaining(take);
+            limitTok = tpm;
+            if (!p.isConsumed()) {
+                if (requests != null) {
+                    requests.addTokens(1);
+                }
+                throw over("tokens per minute", tpm, p, new Admission(limitReq, remainingReq + (requests != null ? 1 : 0), resetReq,
+                        tpm, p.getRemainingTokens(), p.getNanosToWaitForReset()));
+            }
+            remainingTok = p.getRemainingTokens();
+            resetTok = p.getNanosToWaitForReset();
+            pending.put(requestId, new Pending(keyId, tpm, take));
+        }
+        return new Admission(limitReq, remainingReq, resetReq, limitTok, remainingTok, resetTok);
+    }
+
+    private static ApiException over(String what, long limit, ConsumptionProbe p, Admission state) {
+        long retryAfter = Math.max(1, (p.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+        Map<String, String> headers = new java.util.HashMap<>(state.headers());
+        headers.put("Retry-After", Long.toString(retryAfter));
+        return ApiException.rateLimited("Rate limit reached: " + limit + " " + what + " for this key. Retry after "
+                + retryAfter + " s.", "rate_limit_exceeded", headers);
+    }
+
+    /** Settles the token estimate of a finished request with its real usage. */
+    @Override
+    public void onUsage(UsageRecord r) {
+        Pending p = r.requestId() == null ? null : pending.asMap().remove(r.requestId());
+        if (p == null) {
+            return;
+        }
+        long actual = r.promptTokens() + r.completionTokens();
+        long diff = actual - p.estimate();
+        Bucket tokens = buckets.bucket(p.keyId() + "|tpm", p.tpm());
+        if (diff > 0) {
+            // May push the bucket below zero: the next requests then wait until the debt is refilled.
+            tokens.consumeIgnoringRateLimits(diff);
+        } else if (diff < 0) {
+            tokens.addTokens(-diff);
+        }
+    }
+}

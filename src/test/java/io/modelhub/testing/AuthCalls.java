@@ -1,0 +1,31 @@
+package io.modelhub.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/** Small steps the auth and limits tests share: make a key through the API, call with a credential, check an error. */
+public final class AuthCalls {
+    /** The smallest chat completion request for the model {@link TestHub#oneProvider} sets up as acme/chat-1. */
+    public static final String CHAT = "{\"model\":\"acme/chat-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private AuthCalls() {}
+
+    /** Creates a key through the API (as admin) and answers the 201 body. */
+    public static JsonNode createKey(TestHub hub, String body) {
+        TestHub.Response r = hub.post("/v1/keys", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json();
+    }
+
+    public static TestHub.Response call(TestHub hub, String method, String path, String body, String credential) {
+        return hub.send(method, path, body, credential, Map.of());
+    }
+
+    public static void assertError(TestHub.Response r, int status, String type, String code) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.json().path("error").path("type").asText()).isEqualTo(type);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo(code);
+    }
+}
