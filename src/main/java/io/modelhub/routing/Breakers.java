@@ -17,9 +17,8 @@ public final class Breakers implements CallListener {
     private final HubConfig.Breaker config;
     private final int windowCalls;
     private final LongSupplier nanoClock;
-    private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
-
-    private record Entry(String providerId, CircuitBreaker breaker) {}
+    // provider id -> model id -> breaker: looking one up allocates nothing (no "provider|model" string per call).
+    private final Map<String, Map<String, CircuitBreaker>> byProvider = new ConcurrentHashMap<>();
 
     public Breakers(HubConfig.Breaker config, int windowCalls, LongSupplier nanoClock) {
         this.config = config;
@@ -28,20 +27,26 @@ public final class Breakers implements CallListener {
     }
 
     public CircuitBreaker of(Offering offering) {
-        return byKey.computeIfAbsent(offering.key(),
-                k -> new Entry(offering.providerId(), new CircuitBreaker(config, windowCalls, nanoClock))).breaker();
+        Map<String, CircuitBreaker> ofProvider = byProvider.get(offering.providerId());
+        CircuitBreaker b = ofProvider == null ? null : ofProvider.get(offering.modelId());
+        if (b != null) {
+            return b;
+        }
+        return byProvider.computeIfAbsent(offering.providerId(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(offering.modelId(), k -> new CircuitBreaker(config, windowCalls, nanoClock));
     }
 
-    /** The state of every breaker created so far, by offering key ({@code provider|model}), sorted. */
+    /** The state of every breaker created so far, by offering key ({@link Offering#key()}), sorted. */
     public Map<String, CircuitBreaker.State> states() {
         Map<String, CircuitBreaker.State> out = new TreeMap<>();
-        byKey.forEach((k, e) -> out.put(k, e.breaker().state()));
+        byProvider.forEach((provider, models) -> models.forEach((model, b) -> out.put(provider + "|" + model, b.state())));
         return out;
     }
 
     /** The states of one provider's breakers. */
     Iterable<CircuitBreaker.State> statesOf(String providerId) {
-        return byKey.values().stream().filter(e -> e.providerId().equals(providerId)).map(e -> e.breaker().state()).toList();
+        Map<String, CircuitBreaker> ofProvider = byProvider.get(providerId);
+        return ofProvider == null ? java.util.List.of() : ofProvider.values().stream().map(CircuitBreaker::state).toList();
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Measurements implements CallListener {
     private final int windowCalls;
-    private final Map<String, StatsWindow> byKey = new ConcurrentHashMap<>();
-    private final Map<String, String> providerOf = new ConcurrentHashMap<>();
+    // provider id -> model id -> window: a lookup allocates nothing.
+    private final Map<String, Map<String, StatsWindow>> byProvider = new ConcurrentHashMap<>();
 
     public Measurements(int windowCalls) {
         this.windowCalls = windowCalls;
@@ -22,27 +22,29 @@ public final class Measurements implements CallListener {
 
     /** The offering's stats; {@link OfferingStats#NONE} when it has not been called yet. */
     public OfferingStats of(Offering offering) {
-        StatsWindow w = byKey.get(offering.key());
+        Map<String, StatsWindow> ofProvider = byProvider.get(offering.providerId());
+        StatsWindow w = ofProvider == null ? null : ofProvider.get(offering.modelId());
         return w == null ? OfferingStats.NONE : w.summary();
     }
 
     /** The lowest success rate among the provider's offerings with at least {@code minCalls} calls; 1 if none. */
     double lowestSuccessRate(String providerId, int minCalls) {
         double lowest = 1.0;
-        for (Map.Entry<String, StatsWindow> e : byKey.entrySet()) {
-            OfferingStats s = e.getValue().summary();
-            if (providerId.equals(providerOf.get(e.getKey())) && s.calls() >= minCalls) {
-                lowest = Math.min(lowest, s.successRate());
+        Map<String, StatsWindow> ofProvider = byProvider.get(providerId);
+        if (ofProvider != null) {
+            for (StatsWindow w : ofProvider.values()) {
+                OfferingStats s = w.summary();
+                if (s.calls() >= minCalls) {
+                    lowest = Math.min(lowest, s.successRate());
+                }
             }
         }
         return lowest;
     }
 
     private StatsWindow window(Offering offering) {
-        return byKey.computeIfAbsent(offering.key(), k -> {
-            providerOf.put(k, offering.providerId());
-            return new StatsWindow(windowCalls);
-        });
+        return byProvider.computeIfAbsent(offering.providerId(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(offering.modelId(), k -> new StatsWindow(windowCalls));
     }
 
     @Override

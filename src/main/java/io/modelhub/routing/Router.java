@@ -42,7 +42,7 @@ public final class Router {
     private final UsageParser usage;
 
     /** One offering the request may go to, and the fields it must not receive. */
-    record Candidate(Offering offering, List<String> dropped) {}
+    public record Candidate(Offering offering, List<String> dropped) {}
 
     public Router(ProviderRegistry providers, HubConfig.Routing config, ObjectMapper json) {
         this.providers = providers;
@@ -154,9 +154,10 @@ public final class Router {
     /**
      * The offerings that may serve this request, best first: narrowed by the request's steering and by
      * the parameter rules, ranked by the policy (or the request's sort) and its {@code order}, without
-     * the offerings whose breaker is open. Throws the API error when none remains.
+     * the offerings whose breaker is open. Throws the API error when none remains. Calls nothing and
+     * changes nothing: {@link #route} tries these in this order.
      */
-    List<Candidate> plan(Model model, ChatRequest request, String providerHeader) {
+    public List<Candidate> plan(Model model, ChatRequest request, String providerHeader) {
         Steering steering = Steering.of(request.body().get(ParameterRules.STEERING), providerHeader, id -> providers.get(id) != null);
         List<Offering> live = new ArrayList<>(model.offerings().size());
         List<Offering> offered = new ArrayList<>(model.offerings().size());
@@ -240,16 +241,18 @@ public final class Router {
     /** The listed providers first, in the listed order; the others after them, in the order they had. */
     private static List<Candidate> ordered(List<Candidate> fits, List<String> order) {
         List<Candidate> out = new ArrayList<>(fits.size());
+        boolean[] taken = new boolean[fits.size()];
         for (String id : order) {
-            for (Candidate c : fits) {
-                if (c.offering().providerId().equals(id) && !out.contains(c)) {
-                    out.add(c);
+            for (int i = 0; i < fits.size(); i++) {
+                if (!taken[i] && fits.get(i).offering().providerId().equals(id)) {
+                    taken[i] = true;
+                    out.add(fits.get(i));
                 }
             }
         }
-        for (Candidate c : fits) {
-            if (!out.contains(c)) {
-                out.add(c);
+        for (int i = 0; i < fits.size(); i++) {
+            if (!taken[i]) {
+                out.add(fits.get(i));
             }
         }
         return out;
