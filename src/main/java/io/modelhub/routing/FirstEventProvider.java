@@ -10,9 +10,9 @@ import io.modelhub.providers.UpstreamReply;
 import java.io.IOException;
 
 /**
- * A provider whose answers are usable before they count as answered: a whole answer must be JSON, and
- * a stream is returned only once its first event has arrived and is JSON. Until then nothing has
- * reached the client, so any failure, a garbled answer included, can still fall back.
+ * A provider whose streams count as answered only once their first event has arrived and is JSON.
+ * Until then nothing has reached the client, so any failure, a garbled or empty stream included, can
+ * still fall back. (A whole answer is already checked to be JSON by the provider as it reads it.)
  */
 final class FirstEventProvider implements Provider {
     private final Provider inner;
@@ -32,10 +32,7 @@ final class FirstEventProvider implements Provider {
     public UpstreamReply chat(ChatCall call) throws UpstreamException {
         UpstreamReply reply = inner.chat(call);
         return switch (reply) {
-            case UpstreamReply.Complete c -> {
-                requireJson(c.body(), "answer");
-                yield c;
-            }
+            case UpstreamReply.Complete c -> c;
             case UpstreamReply.Streaming s -> new UpstreamReply.Streaming(await(s.events()));
         };
     }

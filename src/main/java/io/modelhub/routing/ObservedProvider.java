@@ -41,8 +41,7 @@ final class ObservedProvider implements Provider {
         long first = System.nanoTime();
         return switch (reply) {
             case UpstreamReply.Complete c -> {
-                UsageParser.Found found = usage.find(c.body());
-                listener.succeeded(call.offering(), first - started, found == null ? 0 : found.usage().completionTokens(), first - started);
+                listener.succeeded(call.offering(), first - started, c.usage().completionTokens(), first - started);
                 yield c;
             }
             case UpstreamReply.Streaming s -> new UpstreamReply.Streaming(new Observed(s.events(), call, first - started, first));

@@ -156,7 +156,7 @@ class FallbackTest {
 
     @Test
     void aSingleProviderIsRetriedAfterABackoffUntilItAnswers() {
-        up.mock("beta").then(new MockUpstream.Fail(502, null), new MockUpstream.Reset());
+        up.mock("beta").then(new MockUpstream.Fail(502, null), new MockUpstream.Fail(503, null));
         TestHub.Response r = up.chat("\"provider\":{\"only\":[\"beta\"]}");
         assertAnsweredBy(r, "beta", 3);
         assertThat(up.calls("beta")).isEqualTo(3);
