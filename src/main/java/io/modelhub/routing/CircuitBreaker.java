@@ -109,6 +109,15 @@ public final class CircuitBreaker {
         probing = false;
     }
 
+    /** How long until an open breaker will let a probe through; zero when it is not open or already may. */
+    public synchronized java.time.Duration coolDownLeft() {
+        if (state != State.OPEN) {
+            return java.time.Duration.ZERO;
+        }
+        long left = config.openFor().toNanos() - (nanoClock.getAsLong() - openedAt);
+        return left <= 0 ? java.time.Duration.ZERO : java.time.Duration.ofNanos(left);
+    }
+
     public synchronized State state() {
         return state;
     }

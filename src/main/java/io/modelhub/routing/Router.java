@@ -258,9 +258,16 @@ public final class Router {
         return out;
     }
 
+    /** 503 with a Retry-After of when the first of the model's breakers will let a probe through. */
     private ApiException allOpen(Model model) {
+        long soonest = Long.MAX_VALUE;
+        for (Offering o : model.offerings()) {
+            soonest = Math.min(soonest, breakers.of(o).coolDownLeft().toMillis());
+        }
+        long seconds = soonest == Long.MAX_VALUE ? 1 : Math.max(1, (soonest + 999) / 1000);
         return ApiException.unavailable("No healthy provider serves model '" + model.id()
-                + "' right now: every eligible provider failed recently and is paused. Try again shortly.", "no_provider_available");
+                + "' right now: every eligible provider failed recently and is paused. Try again in " + seconds + " s.", "no_provider_available")
+                .withHeaders(Map.of("Retry-After", Long.toString(seconds)));
     }
 
     private static boolean isClientError(UpstreamException e) {

@@ -53,6 +53,7 @@ class BreakerTest {
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.json().path("error").path("type").asText()).isEqualTo("unavailable_error");
             assertThat(r.json().path("error").path("code").asText()).isEqualTo("no_provider_available");
+            assertThat(r.header("retry-after")).isEqualTo("1");
             assertThat(up.calls("alpha")).isEqualTo(3);
             assertThat(up.hub().hub().health().status("alpha")).isEqualTo(ProviderStatus.DOWN);
         }

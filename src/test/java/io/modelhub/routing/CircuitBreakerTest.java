@@ -27,6 +27,7 @@ class CircuitBreakerTest {
         assertThat(breaker.tryAcquire()).isFalse();
         advance(Duration.ofSeconds(29));
         assertThat(breaker.tryAcquire()).isFalse();
+        assertThat(breaker.coolDownLeft()).isEqualTo(Duration.ofSeconds(1));
         advance(Duration.ofSeconds(1));
         assertThat(breaker.callable()).isTrue();
     }

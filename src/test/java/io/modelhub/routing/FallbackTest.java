@@ -134,6 +134,18 @@ class FallbackTest {
     }
 
     @Test
+    void whenEveryProviderTimesOutTheAnswerIs504() {
+        for (String p : new String[] {"alpha", "beta", "gamma"}) {
+            up.mock(p).always(new MockUpstream.SlowHeaders(1500, OK));
+        }
+        TestHub.Response r = up.chat("");
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.json().path("error").path("type").asText()).isEqualTo("upstream_timeout");
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(r.json().path("error").path("message").asText()).contains("alpha", "beta", "gamma");
+    }
+
+    @Test
     void allowFallbacksFalseTriesOnlyTheFirstChoiceAndGives502() {
         up.mock("alpha").always(new MockUpstream.Fail(500, null));
         TestHub.Response r = up.chat("\"provider\":{\"allow_fallbacks\":false}");
