@@ -37,6 +37,10 @@ final class ObservedProvider implements Provider {
         } catch (UpstreamException e) {
             listener.failed(call.offering(), e);
             throw e;
+        } catch (RuntimeException e) {
+            // A fault of the hub, not of the upstream; still reported, so that a half-open probe is given back.
+            listener.abandoned(call.offering());
+            throw e;
         }
         long first = System.nanoTime();
         return switch (reply) {
@@ -73,6 +77,12 @@ final class ObservedProvider implements Provider {
                 if (!reported) {
                     reported = true;
                     listener.failed(call.offering(), e);
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                if (!reported) {
+                    reported = true;
+                    listener.abandoned(call.offering());
                 }
                 throw e;
             }
