@@ -21,6 +21,8 @@ class BreakerTest {
             assertThat(up.hub().hub().router().breakerStates()).containsEntry(KEY_ALPHA, CircuitBreaker.State.OPEN);
             assertThat(up.hub().hub().health().status("alpha")).isEqualTo(ProviderStatus.DOWN);
             assertThat(up.hub().hub().health().status("beta")).isEqualTo(ProviderStatus.HEALTHY);
+            assertThat(up.hub().get("/v1/providers/alpha").json().path("status").asText()).isEqualTo("down");
+            assertThat(up.hub().get("/v1/providers").json().path("data").findValuesAsText("status")).contains("down", "healthy");
 
             TestHub.Response skipped = up.chat("");
             assertThat(skipped.header("x-modelhub-provider")).isEqualTo("beta");
@@ -41,6 +43,9 @@ class BreakerTest {
             }
             // the window (4 calls in this test) now holds only successes
             assertThat(up.hub().hub().health().status("alpha")).isEqualTo(ProviderStatus.HEALTHY);
+            assertThat(up.hub().get("/v1/providers/alpha").json().path("status").asText()).isEqualTo("healthy");
+            assertThat(up.hub().get("/v1/models/" + Upstreams.MODEL + "/providers/alpha").json().path("stats").path("calls").asLong())
+                    .isEqualTo(4);
         }
     }
 
