@@ -52,7 +52,7 @@ public final class Hub implements AutoCloseable {
     private final CatalogHolder catalog;
     private final LiveCatalog liveCatalog;
     private volatile CatalogEndpoints catalogEndpoints;
-    private final Health health = Health.UNMEASURED;
+    private final Health health;
     private final ProviderRegistry providers;
     private final Router router;
     private final HealthEndpoint healthEndpoint;
@@ -85,6 +85,8 @@ public final class Hub implements AutoCloseable {
         this.store = Store.open(config.store().url());
         this.providers = new ProviderRegistry(json, config.sandbox().tokenDelay());
         this.catalog = new CatalogHolder(null);
+        this.router = new Router(providers, config.routing(), json);
+        this.health = router.health();
         this.liveCatalog = new LiveCatalog(config, new CatalogLoader(), catalog, this::catalogChanged, (info, timeout) -> {
             var provider = providers.get(info.id());
             if (provider == null) {
@@ -94,7 +96,6 @@ public final class Hub implements AutoCloseable {
         });
         this.catalogEndpoints = new CatalogEndpoints(json, catalog, liveCatalog, health, config.server(), reread);
         this.catalogEndpoints.view();
-        this.router = new Router(providers, config.routing());
         this.healthEndpoint = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
         this.openApi = new OpenApiEndpoint(json);
         KeyStore keyStore = new KeyStore(store);
@@ -225,9 +226,14 @@ public final class Hub implements AutoCloseable {
         return healthEndpoint;
     }
 
-    /** Measured provider status and offering stats, as the catalog endpoints show them. */
+    /** Measured provider status and offering stats (kept by the router), as the catalog endpoints show them. */
     public Health health() {
         return health;
+    }
+
+    /** Routes chat completions; also exposes its circuit-breaker states for metrics. */
+    public Router router() {
+        return router;
     }
 
     public LiveCatalog liveCatalog() {

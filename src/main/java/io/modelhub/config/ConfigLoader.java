@@ -158,16 +158,7 @@ public final class ConfigLoader {
         List<HubConfig.ProviderConfig> providers = root.list("providers", this::provider);
         List<HubConfig.ModelConfig> models = root.list("models", this::model);
 
-        ConfigNode r = root.child("routing").onlyFields(Set.of("policy", "fallbacks", "max_attempts"));
-        String policy = r.string("policy", "priority");
-        if (!POLICIES.contains(policy)) {
-            throw r.child("policy").error("must be one of priority, price, latency, throughput (was '" + policy + "')");
-        }
-        int maxAttempts = r.integer("max_attempts", 3);
-        if (maxAttempts < 1) {
-            throw r.child("max_attempts").error("must be at least 1");
-        }
-        HubConfig.Routing routing = new HubConfig.Routing(policy, r.bool("fallbacks", true), maxAttempts);
+        HubConfig.Routing routing = routing(root.child("routing"));
 
         ConfigNode sb = root.child("sandbox").onlyFields(Set.of("enabled", "token_delay_ms"));
         HubConfig.Sandbox sandbox = new HubConfig.Sandbox(sb.bool("enabled", true), sb.millis("token_delay_ms", Duration.ZERO));
@@ -227,6 +218,45 @@ public final class ConfigLoader {
             throw n.child(field).error("must be at least 1 (leave it out for no limit)");
         }
         return v;
+    }
+
+    private static HubConfig.Routing routing(ConfigNode r) {
+        r.onlyFields(Set.of("policy", "fallbacks", "max_attempts", "backoff", "breaker", "window_calls"));
+        String policy = r.string("policy", "priority");
+        if (!POLICIES.contains(policy)) {
+            throw r.child("policy").error("must be one of priority, price, latency, throughput (was '" + policy + "')");
+        }
+        int maxAttempts = r.integer("max_attempts", 3);
+        if (maxAttempts < 1) {
+            throw r.child("max_attempts").error("must be at least 1");
+        }
+        int window = r.integer("window_calls", 100);
+        if (window < 1 || window > 10_000) {
+            throw r.child("window_calls").error("must be between 1 and 10000");
+        }
+        HubConfig.Backoff db = HubConfig.Backoff.DEFAULT;
+        ConfigNode b = r.child("backoff").onlyFields(Set.of("base_ms", "max_ms", "retry_after_max_ms"));
+        HubConfig.Backoff backoff = new HubConfig.Backoff(b.millis("base_ms", db.base()), b.millis("max_ms", db.max()),
+                b.millis("retry_after_max_ms", db.retryAfterMax()));
+        if (backoff.max().compareTo(backoff.base()) < 0) {
+            throw b.child("max_ms").error("must not be less than base_ms");
+        }
+        HubConfig.Breaker dk = HubConfig.Breaker.DEFAULT;
+        ConfigNode k = r.child("breaker").onlyFields(Set.of("consecutive_failures", "failure_rate", "min_calls", "open_ms"));
+        int consecutive = k.integer("consecutive_failures", dk.consecutiveFailures());
+        if (consecutive < 1) {
+            throw k.child("consecutive_failures").error("must be at least 1");
+        }
+        double rate = k.number("failure_rate", dk.failureRate());
+        if (rate <= 0 || rate > 1) {
+            throw k.child("failure_rate").error("must be greater than 0 and at most 1");
+        }
+        int minCalls = k.integer("min_calls", dk.minCalls());
+        if (minCalls < 1) {
+            throw k.child("min_calls").error("must be at least 1");
+        }
+        HubConfig.Breaker breaker = new HubConfig.Breaker(consecutive, rate, minCalls, k.millis("open_ms", dk.openFor()));
+        return new HubConfig.Routing(policy, r.bool("fallbacks", true), maxAttempts, backoff, breaker, window);
     }
 
     private HubConfig.ProviderConfig provider(ConfigNode p) {

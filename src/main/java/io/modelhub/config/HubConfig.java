@@ -63,8 +63,34 @@ public record HubConfig(
     /** An inclusive numeric range an offering accepts for one parameter. */
     public record Range(Double min, Double max) {}
 
-    /** How the hub picks among a model's offerings. */
-    public record Routing(String policy, boolean fallbacks, int maxAttempts) {}
+    /**
+     * How the hub picks among a model's offerings: the policy, whether and how often it falls back,
+     * how it waits before trying an offering again, when a breaker opens, and how many recent calls
+     * per offering its measurements cover.
+     */
+    public record Routing(String policy, boolean fallbacks, int maxAttempts, Backoff backoff, Breaker breaker, int windowCalls) {
+        public Routing(String policy, boolean fallbacks, int maxAttempts) {
+            this(policy, fallbacks, maxAttempts, Backoff.DEFAULT, Breaker.DEFAULT, 100);
+        }
+    }
+
+    /**
+     * Waits before an offering is tried again within one request: jittered exponential from
+     * {@code base} up to {@code max}; an upstream Retry-After is honoured up to {@code retryAfterMax},
+     * beyond which that offering is not tried again for the request.
+     */
+    public record Backoff(Duration base, Duration max, Duration retryAfterMax) {
+        public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(3));
+    }
+
+    /**
+     * One circuit breaker per offering: opens after {@code consecutiveFailures} failures in a row, or when
+     * at least {@code minCalls} recent calls failed at {@code failureRate} or more; after {@code openFor}
+     * it lets one probe through, which closes it on success.
+     */
+    public record Breaker(int consecutiveFailures, double failureRate, int minCalls, Duration openFor) {
+        public static final Breaker DEFAULT = new Breaker(5, 0.5, 20, Duration.ofSeconds(30));
+    }
 
     /** Catalog discovery: how often providers marked {@code discover: true} are listed, and how long one listing may take. */
     public record CatalogSettings(Duration discoveryInterval, Duration discoveryTimeout) {

@@ -1,68 +1,273 @@
 package io.modelhub.routing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelhub.catalog.Health;
 import io.modelhub.catalog.Model;
 import io.modelhub.catalog.Offering;
 import io.modelhub.config.HubConfig;
 import io.modelhub.providers.ChatCall;
-import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.server.ApiException;
 import io.modelhub.server.ChatRequest;
+import io.modelhub.usage.UsageParser;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Sends a request to the model's offerings in order until one answers, falling back on connection
- * errors, timeouts, 429 and 5xx while nothing has reached the client. A stream counts as answered once
- * its first event has arrived, so a stream that dies before that still falls back.
+ * Chooses the offerings that may serve a request and in which order (steering, parameter rules,
+ * policy, circuit breakers), then calls them until one answers: it falls back on connection errors,
+ * timeouts, garbled answers, 429 and 5xx while nothing has reached the client. A stream counts as
+ * answered once its first event has arrived, so a stream that dies before that still falls back.
+ * Each call goes through layers around the provider: the first-event hold and the observation that
+ * feeds the breakers and measurements.
  */
 public final class Router {
     private final ProviderRegistry providers;
     private final HubConfig.Routing config;
+    private final Policy policy;
+    private final Backoff backoff;
+    private final Breakers breakers;
+    private final Measurements measurements;
+    private final CallListener listener;
+    private final MeasuredHealth health;
+    private final ObjectMapper json;
+    private final UsageParser usage;
 
-    public Router(ProviderRegistry providers, HubConfig.Routing config) {
+    /** One offering the request may go to, and the fields it must not receive. */
+    public record Candidate(Offering offering, List<String> dropped) {}
+
+    public Router(ProviderRegistry providers, HubConfig.Routing config, ObjectMapper json) {
         this.providers = providers;
         this.config = config;
+        this.policy = Policy.of(config.policy());
+        this.backoff = new Backoff(config.backoff());
+        this.breakers = new Breakers(config.breaker(), config.windowCalls(), System::nanoTime);
+        this.measurements = new Measurements(config.windowCalls());
+        this.listener = CallListener.all(breakers, measurements);
+        this.health = new MeasuredHealth(breakers, measurements);
+        this.json = json;
+        this.usage = new UsageParser(json);
     }
 
-    public Routed route(Model model, ChatRequest request, String requestId) {
-        List<Offering> candidates = new ArrayList<>();
-        for (Offering o : model.offerings()) {
-            if (providers.get(o.providerId()) != null) {
-                candidates.add(o);
-            }
+    /** Provider status and offering stats as measured from the calls routed so far. */
+    public Health health() {
+        return health;
+    }
+
+    /** The state of each offering's circuit breaker, by offering key ({@code provider|model}), for metrics. */
+    public Map<String, CircuitBreaker.State> breakerStates() {
+        return breakers.states();
+    }
+
+    /**
+     * Sends the request to the best offering that answers. {@code providerHeader} is the request's
+     * {@code x-modelhub-provider} header, or null.
+     */
+    public Routed route(Model model, ChatRequest request, String requestId, String providerHeader) {
+        List<Candidate> plan = plan(model, request, providerHeader);
+        List<Attempt> queue = new ArrayList<>(plan.size());
+        for (Candidate c : plan) {
+            queue.add(new Attempt(c));
         }
-        if (candidates.isEmpty()) {
-            throw ApiException.unavailable("No provider serves model '" + model.id() + "' right now.", "no_provider_available");
-        }
-        int maxAttempts = config.fallbacks() ? config.maxAttempts() : 1;
         List<UpstreamException> failures = new ArrayList<>();
         int attempts = 0;
-        for (Offering offering : candidates) {
-            if (attempts >= maxAttempts) {
+        while (attempts < config.maxAttempts() && !queue.isEmpty()) {
+            boolean called = false;
+            for (Iterator<Attempt> it = queue.iterator(); it.hasNext() && attempts < config.maxAttempts(); ) {
+                Attempt a = it.next();
+                Offering offering = a.candidate.offering();
+                Provider provider = providers.get(offering.providerId());
+                CircuitBreaker breaker = breakers.of(offering);
+                if (provider == null || !breaker.tryAcquire()) {
+                    // Opened since the plan was made (or removed by a catalog reload): skipped, no attempt spent.
+                    it.remove();
+                    continue;
+                }
+                if (!a.waitTurn()) {
+                    breaker.release();
+                    throw ApiException.internal("The request was interrupted.");
+                }
+                attempts++;
+                called = true;
+                a.tries++;
+                Provider layered = new ObservedProvider(new FirstEventProvider(provider, json.getFactory()), listener, usage);
+                try {
+                    UpstreamReply reply = layered.chat(new ChatCall(requestId, offering, upstreamBody(request, a.candidate), request.stream()));
+                    return new Routed(offering, attempts, a.candidate.dropped(), reply);
+                } catch (UpstreamException e) {
+                    if (isClientError(e)) {
+                        throw UpstreamErrors.passThrough(e);
+                    }
+                    failures.add(e);
+                    Duration wait = backoff.next(a.tries, e);
+                    if (wait == null) {
+                        it.remove();
+                    } else {
+                        a.notBefore = System.nanoTime() + wait.toNanos();
+                    }
+                }
+            }
+            if (!called) {
                 break;
             }
-            attempts++;
-            Provider provider = providers.get(offering.providerId());
-            ObjectNode body = upstreamBody(request, offering);
-            try {
-                UpstreamReply reply = provider.chat(new ChatCall(requestId, offering, body, request.stream()));
-                if (reply instanceof UpstreamReply.Streaming s) {
-                    reply = new UpstreamReply.Streaming(FirstEvent.await(s.events()));
-                }
-                return new Routed(offering, attempts, List.of(), reply);
-            } catch (UpstreamException e) {
-                if (!e.retryable() && isClientError(e)) {
-                    throw UpstreamErrors.passThrough(e);
-                }
-                failures.add(e);
-            }
+        }
+        if (attempts == 0) {
+            throw allOpen(model);
         }
         throw UpstreamErrors.allFailed(model.id(), failures);
+    }
+
+    /** One candidate's tries within a request. */
+    private static final class Attempt {
+        final Candidate candidate;
+        int tries;
+        long notBefore;
+
+        Attempt(Candidate candidate) {
+            this.candidate = candidate;
+        }
+
+        /** Waits out the backoff before trying this offering again; false if interrupted. */
+        boolean waitTurn() {
+            long left = notBefore - System.nanoTime();
+            if (tries == 0 || left <= 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The offerings that may serve this request, best first: narrowed by the request's steering and by
+     * the parameter rules, ranked by the policy (or the request's sort) and its {@code order}, without
+     * the offerings whose breaker is open. Throws the API error when none remains. Calls nothing and
+     * changes nothing: {@link #route} tries these in this order.
+     */
+    public List<Candidate> plan(Model model, ChatRequest request, String providerHeader) {
+        Steering steering = Steering.of(request.body().get(ParameterRules.STEERING), providerHeader, id -> providers.get(id) != null);
+        List<Offering> live = new ArrayList<>(model.offerings().size());
+        List<Offering> offered = new ArrayList<>(model.offerings().size());
+        for (Offering o : model.offerings()) {
+            if (providers.get(o.providerId()) == null) {
+                continue;
+            }
+            live.add(o);
+            String p = o.providerId();
+            if ((steering.only() == null || steering.only().contains(p)) && (steering.ignore() == null || !steering.ignore().contains(p))) {
+                offered.add(o);
+            }
+        }
+        if (live.isEmpty()) {
+            throw ApiException.unavailable("No provider serves model '" + model.id() + "' right now.", "no_provider_available");
+        }
+        if (offered.isEmpty()) {
+            throw ApiException.badRequest("No provider left for model '" + model.id() + "' after the request's provider preferences; it is served by "
+                    + String.join(", ", live.stream().map(Offering::providerId).toList()) + ".", "provider", "no_matching_provider");
+        }
+        ParameterRules rules = new ParameterRules(request.body());
+        List<Candidate> fits = new ArrayList<>(offered.size());
+        List<String> misfits = null;
+        ParameterRules.Misfit firstMisfit = null;
+        for (Offering o : offered) {
+            switch (rules.judge(o)) {
+                case ParameterRules.Fit f -> fits.add(new Candidate(o, f.dropped()));
+                case ParameterRules.Misfit m -> {
+                    if (firstMisfit == null) {
+                        firstMisfit = m;
+                        misfits = new ArrayList<>();
+                    }
+                    misfits.add(o.providerId() + " " + m.reason());
+                }
+            }
+        }
+        if (fits.isEmpty()) {
+            String sent = request.body().get(firstMisfit.param()) != null && request.body().get(firstMisfit.param()).isNumber()
+                    ? " (the request has " + firstMisfit.param() + " " + request.body().get(firstMisfit.param()).asText() + ")" : "";
+            throw ApiException.badRequest("No provider of model '" + model.id() + "' can take this request: "
+                    + String.join("; ", misfits) + sent + ".", firstMisfit.param(), firstMisfit.code());
+        }
+        fits = rank(fits, steering.sort() != null ? steering.sort() : policy);
+        if (steering.order() != null) {
+            fits = ordered(fits, steering.order());
+        }
+        if (!steering.allowFallbacks() || !config.fallbacks()) {
+            fits = fits.subList(0, 1);
+        }
+        List<Candidate> callable = new ArrayList<>(fits.size());
+        for (Candidate c : fits) {
+            if (breakers.of(c.offering()).callable()) {
+                callable.add(c);
+            }
+        }
+        if (callable.isEmpty()) {
+            throw allOpen(model);
+        }
+        return callable;
+    }
+
+    private List<Candidate> rank(List<Candidate> fits, Policy p) {
+        if (!p.ranks() || fits.size() < 2) {
+            return fits;
+        }
+        List<Scored> scored = new ArrayList<>(fits.size());
+        for (Candidate c : fits) {
+            scored.add(new Scored(c, p.score(c.offering(), measurements.of(c.offering()))));
+        }
+        // List.sort is stable: equal offerings keep the configuration order.
+        scored.sort(Comparator.comparingDouble(Scored::score));
+        List<Candidate> out = new ArrayList<>(scored.size());
+        for (Scored s : scored) {
+            out.add(s.candidate());
+        }
+        return out;
+    }
+
+    private record Scored(Candidate candidate, double score) {}
+
+    /** The listed providers first, in the listed order; the others after them, in the order they had. */
+    private static List<Candidate> ordered(List<Candidate> fits, List<String> order) {
+        List<Candidate> out = new ArrayList<>(fits.size());
+        boolean[] taken = new boolean[fits.size()];
+        for (String id : order) {
+            for (int i = 0; i < fits.size(); i++) {
+                if (!taken[i] && fits.get(i).offering().providerId().equals(id)) {
+                    taken[i] = true;
+                    out.add(fits.get(i));
+                }
+            }
+        }
+        for (int i = 0; i < fits.size(); i++) {
+            if (!taken[i]) {
+                out.add(fits.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** 503 with a Retry-After of when the first of the model's breakers will let a probe through. */
+    private ApiException allOpen(Model model) {
+        long soonest = Long.MAX_VALUE;
+        for (Offering o : model.offerings()) {
+            soonest = Math.min(soonest, breakers.of(o).coolDownLeft().toMillis());
+        }
+        long seconds = soonest == Long.MAX_VALUE ? 1 : Math.max(1, (soonest + 999) / 1000);
+        return ApiException.unavailable("No healthy provider serves model '" + model.id()
+                + "' right now: every eligible provider failed recently and is paused. Try again in " + seconds + " s.", "no_provider_available")
+                .withHeaders(Map.of("Retry-After", Long.toString(seconds)));
     }
 
     private static boolean isClientError(UpstreamException e) {
@@ -70,52 +275,18 @@ public final class Router {
     }
 
     /** The client's body rewritten for one offering; the client's own tree is left as it was. */
-    static ObjectNode upstreamBody(ChatRequest request, Offering offering) {
+    static ObjectNode upstreamBody(ChatRequest request, Candidate candidate) {
         // A shallow copy: only top-level fields change, the messages are shared, never copied.
         ObjectNode body = request.body().objectNode();
         body.setAll(request.body());
-        body.put("model", offering.upstreamModel());
-        body.remove("provider");
+        body.put("model", candidate.offering().upstreamModel());
+        body.remove(ParameterRules.STEERING);
+        ParameterRules.strip(body, candidate.offering());
         if (request.stream()) {
             // The hub meters every stream, so it always asks for usage; the client sees it only if it asked.
             ObjectNode options = body.putObject("stream_options");
             options.put("include_usage", true);
         }
         return body;
-    }
-
-    /** Holds back a stream until its first event, so that a failure before it can still fall back. */
-    static final class FirstEvent implements EventStream {
-        private final EventStream inner;
-        private byte[] first;
-
-        private FirstEvent(EventStream inner, byte[] first) {
-            this.inner = inner;
-            this.first = first;
-        }
-
-        static EventStream await(EventStream inner) throws UpstreamException {
-            try {
-                return new FirstEvent(inner, inner.next());
-            } catch (UpstreamException e) {
-                inner.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public byte[] next() throws UpstreamException {
-            if (first != null) {
-                byte[] f = first;
-                first = null;
-                return f;
-            }
-            return inner.next();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 }

@@ -77,7 +77,7 @@ public final class ChatCompletionsEndpoint {
         Call call = new Call(caller, model, requestId, started, startedMs);
         Routed routed;
         try {
-            routed = router.route(model, request, requestId);
+            routed = router.route(model, request, requestId, req.headers().first(Headers.PROVIDER).orElse(null));
         } catch (ApiException e) {
             call.finish(null, TokenUsage.NONE, e.status(), e.type());
             throw e;
