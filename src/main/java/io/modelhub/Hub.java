@@ -9,6 +9,7 @@ import io.modelhub.catalog.CatalogLoader;
 import io.modelhub.catalog.Health;
 import io.modelhub.catalog.LiveCatalog;
 import io.modelhub.config.HubConfig;
+import io.modelhub.pipelines.Pipelines;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
 import io.modelhub.server.Bodies;
@@ -46,6 +47,7 @@ public final class Hub implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Metering metering = new Metering();
     private final Guard guard;
+    private final Pipelines pipelines;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -76,6 +78,7 @@ public final class Hub implements AutoCloseable {
         this.openApi = new OpenApiEndpoint(json);
         this.guard = new Guard(new BootstrapKeyAuthenticator(config.env("MODELHUB_ADMIN_KEY")));
         this.chat = new ChatCompletionsEndpoint(json, new Bodies(config.server().maxBodyBytes()), catalog, router, errors, metering);
+        this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors);
     }
 
     /** Every new catalog snapshot: providers follow it, and its answers are prepared off the request path. */
@@ -167,6 +170,10 @@ public final class Hub implements AutoCloseable {
 
     public ChatCompletionsEndpoint chat() {
         return chat;
+    }
+
+    public Pipelines pipelines() {
+        return pipelines;
     }
 
     public System.Logger log() {
