@@ -132,9 +132,8 @@ public final class PipelineStore {
     }
 
     private static PipelineVersion version(ResultSet rs) throws SQLException {
-        long passed = rs.getLong(7);
         return new PipelineVersion(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
-                rs.wasNull() ? null : passed);
+                nullableLong(rs, 7));
     }
 
     /** Deletes a pipeline with its versions and deployments; false when there was none. */
@@ -238,8 +237,12 @@ public final class PipelineStore {
     }
 
     private static Deployment deployment(ResultSet rs) throws SQLException {
-        long retired = rs.getLong(6);
-        return new Deployment(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5), rs.wasNull() ? null : retired);
+        return new Deployment(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5), nullableLong(rs, 6));
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
     private String newId(String prefix) {

@@ -40,11 +40,13 @@ class PipelineStoreTest {
         try (TestStores.Handle h = TestStores.open(dialect)) {
             PipelineStore store = new PipelineStore(h.store());
             String id = store.create("{}", null, 1_000).pipelineId();
+            assertThat(store.version(id, 1).orElseThrow().testPassedAt()).isNull();
             store.markTestPassed(id, 1, 1_500);
             assertThat(store.version(id, 1).orElseThrow().testPassedAt()).isEqualTo(1_500);
             Deployment a = store.deploy(id, 1, 2_000);
             Deployment b = store.deploy(id, 1, 3_000);
             assertThat(a.active()).isTrue();
+            assertThat(store.deployment(a.id()).orElseThrow().retiredAt()).isNull();
             assertThat(store.deployments(id)).extracting(Deployment::id).containsExactly(b.id(), a.id());
 
             assertThat(store.retire(a.id(), 4_000)).isTrue();
