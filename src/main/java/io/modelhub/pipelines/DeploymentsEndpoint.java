@@ -91,7 +91,7 @@ public final class DeploymentsEndpoint {
             }
             case PipelineRunner.Streaming s -> {
                 ChatRelay.routedHeaders(res, s.routed());
-                relay.stream(res, request.includeUsage(), ((io.modelhub.providers.UpstreamReply.Streaming) s.routed().reply()).events(),
+                relay.stream(res, request.includeUsage(), s.events(),
                         end -> s.meter().finishStream(end.usage(), end.firstEventNanos(), end.errorType()));
             }
         }

@@ -8,6 +8,7 @@ import io.modelhub.auth.Principal;
 import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.catalog.Model;
 import io.modelhub.catalog.Offering;
+import io.modelhub.providers.EventStream;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.routing.Routed;
 import io.modelhub.routing.Router;
@@ -52,7 +53,7 @@ public final class PipelineRunner {
     public record Finished(List<StepResult> steps, String output, UpstreamReply.Complete last) implements Outcome {}
 
     /** Every step but the last ran; the last is streaming and its {@link StepMeter} must be told when it ends. */
-    public record Streaming(List<StepResult> steps, Routed routed, StepMeter meter) implements Outcome {}
+    public record Streaming(List<StepResult> steps, Routed routed, EventStream events, StepMeter meter) implements Outcome {}
 
     public PipelineRunner(ObjectMapper json, CatalogHolder catalog, Router router, Metering metering) {
         this.json = json;
@@ -88,7 +89,7 @@ public final class PipelineRunner {
                 case UpstreamReply.Streaming s -> {
                     if (stream) {
                         meter.routed = routed;
-                        return new Streaming(List.copyOf(done), routed, meter);
+                        return new Streaming(List.copyOf(done), routed, s.events(), meter);
                     }
                     // A provider must answer a non-streaming request whole; a stream here is its fault.
                     s.events().close();

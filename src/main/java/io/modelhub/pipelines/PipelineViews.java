@@ -138,7 +138,9 @@ final class PipelineViews {
         if (host == null) {
             host = req.localPeer().host() + ":" + req.localPeer().port();
         }
-        String scheme = req.headers().first(HeaderNames.X_FORWARDED_PROTO).orElse(req.isSecure() ? "https" : "http");
+        // Behind a proxy, the scheme the client used is the first one the proxies list.
+        String scheme = req.headers().first(HeaderNames.X_FORWARDED_PROTO).map(v -> v.split(",", 2)[0].strip())
+                .filter(v -> v.equals("http") || v.equals("https")).orElse(req.isSecure() ? "https" : "http");
         return scheme + "://" + host;
     }
 }

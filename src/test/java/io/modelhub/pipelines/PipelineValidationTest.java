@@ -163,7 +163,7 @@ class PipelineValidationTest {
     }
 
     @Test
-    void readScopeCannotCreatePipelines() {
+    void missingCredentialCannotCreatePipelines() {
         TestHub.Response r = hub.send("POST", "/v1/pipelines", "{\"model\":\"sandbox/chat\"}", null, Map.of());
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().path("error").path("type").asText()).isEqualTo("authentication_error");

@@ -1,7 +1,6 @@
 package io.modelhub.pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelhub.testing.TestHub;
@@ -257,5 +256,26 @@ class PipelinesTest {
             assertThat(u.completionTokens()).isPositive();
         });
         assertThat(usage.records().getLast().ttftMs()).isNotNull();
+    }
+
+    @Test
+    void endpointUsesTheConfiguredPublicBaseUrl() {
+        try (TestHub other = TestHub.start("server: {public_base_url: \"https://hub.example.com/\"}\n")) {
+            String id = other.post("/v1/pipelines", "{\"model\":\"sandbox/chat\"}").json().path("id").asText();
+            JsonNode d = other.post("/v1/pipelines/" + id + "/deploy", "{}").json();
+            assertThat(d.path("endpoint").asText()).isEqualTo("https://hub.example.com/v1/deployments/" + d.path("deployment_id").asText());
+        }
+    }
+
+    @Test
+    void openApiDocumentsEveryPipelinePath() {
+        JsonNode paths = hub.get("/openapi.json").json().path("paths");
+        for (String p : List.of("/v1/pipelines", "/v1/pipelines/create", "/v1/pipelines/{id}", "/v1/pipelines/{id}/test",
+                "/v1/pipelines/{id}/deploy", "/v1/pipelines/{id}/deployments", "/v1/pipelines/{id}/metrics",
+                "/v1/deployments/{deployment_id}", "/v1/deployments/{deployment_id}/invoke", "/v1/deployments/{deployment_id}/chat/completions")) {
+            assertThat(paths.has(p)).as(p).isTrue();
+        }
+        assertThat(paths.path("/v1/pipelines/{id}").has("patch")).isTrue();
+        assertThat(paths.path("/v1/chat/completions").has("post")).isTrue();
     }
 }
