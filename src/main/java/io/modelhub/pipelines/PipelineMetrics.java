@@ -29,12 +29,15 @@ import java.util.TreeMap;
 public final class PipelineMetrics {
     /** The width of one {@code series} bucket. */
     public enum Interval {
-        MINUTE(60_000L), HOUR(3_600_000L), DAY(86_400_000L);
+        MINUTE(60_000L, 3_600_000L), HOUR(3_600_000L, 86_400_000L), DAY(86_400_000L, 30 * 86_400_000L);
 
         final long millis;
+        /** The range shown when no {@code from} is given: an hour of minutes, a day of hours, 30 days. */
+        final long defaultRange;
 
-        Interval(long millis) {
+        Interval(long millis, long defaultRange) {
             this.millis = millis;
+            this.defaultRange = defaultRange;
         }
 
         static Interval parse(String s) {
@@ -52,7 +55,6 @@ public final class PipelineMetrics {
 
     /** The most buckets one answer may hold, so a wide range at minute resolution cannot blow up the answer. */
     static final int MAX_BUCKETS = 10_000;
-    private static final long DEFAULT_RANGE_MS = 86_400_000L;
 
     /** One run, summed over its step records. */
     record Run(long ts, String deploymentId, Integer version, boolean test, long prompt, long completion,
@@ -70,7 +72,7 @@ public final class PipelineMetrics {
     public ObjectNode compute(String pipelineId, String fromParam, String toParam, String intervalParam, long now) {
         Interval interval = Interval.parse(intervalParam);
         long to = toParam == null || toParam.isEmpty() ? now : time(toParam, "to");
-        long from = fromParam == null || fromParam.isEmpty() ? to - DEFAULT_RANGE_MS : time(fromParam, "from");
+        long from = fromParam == null || fromParam.isEmpty() ? to - interval.defaultRange : time(fromParam, "from");
         if (from >= to) {
             throw ApiException.badRequest("'from' must be before 'to'.", "from", "invalid_value");
         }

@@ -62,7 +62,7 @@ public final class ChatCompletionsEndpoint {
             case UpstreamReply.Complete c -> call.finish(routed.offering(), relay.complete(res, c), 200, null);
             case UpstreamReply.Streaming s -> relay.stream(res, request.includeUsage(), s.events(), outcome -> {
                 call.firstTokenNanos = outcome.firstEventNanos();
-                call.finish(routed.offering(), outcome.usage(), 200, outcome.errorType());
+                call.finish(routed.offering(), outcome.usage() == null ? TokenUsage.NONE : outcome.usage(), 200, outcome.errorType());
             });
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.UpstreamException;
@@ -29,8 +30,12 @@ public final class ChatRelay {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    /** How a relayed stream went: its usage, when its first event arrived (nanoTime, 0 if none), and its error type or null. */
-    public record Streamed(TokenUsage usage, long firstEventNanos, String errorType) {}
+    /**
+     * How a relayed stream went: the usage the upstream reported (null when it never did, e.g. the
+     * stream was cut short), how many events reached the client, when the first event arrived
+     * (nanoTime, 0 if none), and its error type or null.
+     */
+    public record Streamed(TokenUsage usage, long relayedEvents, long firstEventNanos, String errorType) {}
 
     /** Told once when a stream ends, however it ends. */
     @FunctionalInterface
@@ -64,7 +69,8 @@ public final class ChatRelay {
 
     /** Relays a stream to its end (or until the client leaves) and then tells {@code end} how it went. */
     public void stream(ServerResponse res, boolean includeUsage, EventStream events, StreamEnd end) {
-        TokenUsage usage = TokenUsage.NONE;
+        TokenUsage usage = null;
+        long relayed = 0;
         long firstEvent = 0;
         String errorType = null;
         res.header(SSE);
@@ -101,13 +107,15 @@ public final class ChatRelay {
                 out.write(event);
                 out.write(END);
                 out.flush();
+                relayed++;
             }
             out.close();
-        } catch (IOException | UncheckedIOException e) {
-            // The client went away: closing the events (try-with-resources) cancels the upstream request.
+        } catch (IOException | UncheckedIOException | CloseConnectionException e) {
+            // The client went away (Helidon may report it as CloseConnectionException): closing the
+            // events (try-with-resources) cancels the upstream request.
             errorType = "client_disconnected";
         } finally {
-            end.ended(new Streamed(usage, firstEvent, errorType));
+            end.ended(new Streamed(usage, relayed, firstEvent, errorType));
         }
     }
 

@@ -28,8 +28,7 @@ class PipelineAccountingTest {
     void start() {
         upstream = new MockUpstream();
         hub = TestHub.start(TestHub.oneProvider("mockai", upstream, "acme/chat-1"));
-        usage = new UsageRows(hub.hub().store());
-        hub.hub().metering().add(usage);
+        usage = UsageRows.attach(hub);
     }
 
     @AfterEach
@@ -98,6 +97,7 @@ class PipelineAccountingTest {
             assertThat(u.deploymentId()).isEqualTo(u.testCall() ? null : dep);
         }
 
+        usage.flush();
         JsonNode m = hub.get("/v1/pipelines/" + id + "/metrics?interval=minute").json();
         JsonNode totals = m.path("totals");
         assertThat(totals.path("calls").asLong()).isEqualTo(4);

@@ -25,8 +25,7 @@ class PipelinesTest {
     @BeforeEach
     void start() {
         hub = TestHub.start("sandbox: {enabled: true}\n");
-        usage = new UsageRows(hub.hub().store());
-        hub.hub().metering().add(usage);
+        usage = UsageRows.attach(hub);
     }
 
     @AfterEach

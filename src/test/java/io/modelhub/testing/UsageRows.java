@@ -12,8 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * For tests only: writes every usage record into {@code usage_records} synchronously, on the request's
- * thread, so a test can read metrics right after its calls. (The hub's own writer queues and batches.)
- * Also keeps the records, for assertions on what was metered.
+ * thread, and keeps it for assertions on what was metered. Tests call {@link #flush()} before reading
+ * anything computed from {@code usage_records}; with a hub that has its own queued usage writer, this
+ * class would only keep the records and {@code flush()} would wait for that writer instead.
  */
 public final class UsageRows implements UsageListener {
     private final Store store;
@@ -21,6 +22,21 @@ public final class UsageRows implements UsageListener {
 
     public UsageRows(Store store) {
         this.store = store;
+    }
+
+    /**
+     * Registers a writer on a test hub's metering. The one place tests hook usage rows in, so that when
+     * the hub gets its own usage writer this can switch to waiting for that writer's flush instead.
+     */
+    public static UsageRows attach(TestHub hub) {
+        UsageRows rows = new UsageRows(hub.hub().store());
+        hub.hub().metering().add(rows);
+        return rows;
+    }
+
+    /** Makes every record metered so far readable in {@code usage_records} (already so: inserts are synchronous). */
+    public UsageRows flush() {
+        return this;
     }
 
     public List<UsageRecord> records() {
