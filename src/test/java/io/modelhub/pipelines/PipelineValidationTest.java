@@ -168,4 +168,25 @@ class PipelineValidationTest {
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().path("error").path("type").asText()).isEqualTo("authentication_error");
     }
+
+    @Test
+    void badVersionsAndChatBodiesAreRefused() {
+        String id = hub.post("/v1/pipelines", "{\"model\":\"sandbox/chat\"}").json().path("id").asText();
+        TestHub.Response word = hub.get("/v1/pipelines/" + id + "?version=abc");
+        assertThat(word.status()).isEqualTo(400);
+        assertThat(word.json().path("error").path("param").asText()).isEqualTo("version");
+        TestHub.Response absent = hub.post("/v1/pipelines/" + id + "/deploy", "{\"version\":7}");
+        assertThat(absent.status()).isEqualTo(404);
+        assertThat(absent.json().path("error").path("type").asText()).isEqualTo("not_found_error");
+        assertThat(absent.json().path("error").path("code").asText()).isEqualTo("version_not_found");
+
+        String dep = hub.post("/v1/pipelines/" + id + "/deploy", "{}").json().path("deployment_id").asText();
+        TestHub.Response noMessages = hub.post("/v1/deployments/" + dep + "/chat/completions", "{\"model\":\"x\"}");
+        assertThat(noMessages.status()).isEqualTo(400);
+        assertThat(noMessages.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(noMessages.json().path("error").path("param").asText()).isEqualTo("messages");
+        TestHub.Response badRole = hub.post("/v1/pipelines/" + id + "/test", "{\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}");
+        assertThat(badRole.status()).isEqualTo(400);
+        assertThat(badRole.json().path("error").path("param").asText()).isEqualTo("messages[0].role");
+    }
 }
