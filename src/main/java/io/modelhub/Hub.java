@@ -24,6 +24,7 @@ import io.modelhub.limits.Budgets;
 import io.modelhub.limits.KeyLimits;
 import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
+import io.modelhub.pipelines.Pipelines;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
 import io.modelhub.server.Bodies;
@@ -69,6 +70,7 @@ public final class Hub implements AutoCloseable {
     private final BucketSource buckets;
     private final Limiter limiter;
     private final KeysEndpoint keysEndpoint;
+    private final Pipelines pipelines;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -117,6 +119,7 @@ public final class Hub implements AutoCloseable {
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
         this.chat = new ChatCompletionsEndpoint(json, bodies, catalog, router, errors, metering, limiter);
+        this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors);
     }
 
     /** Every new catalog snapshot: providers follow it, and its answers are prepared off the request path. */
@@ -250,6 +253,10 @@ public final class Hub implements AutoCloseable {
 
     public ChatCompletionsEndpoint chat() {
         return chat;
+    }
+
+    public Pipelines pipelines() {
+        return pipelines;
     }
 
     public System.Logger log() {

@@ -1,9 +1,6 @@
 package io.modelhub.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.catalog.CatalogHolder;
@@ -13,36 +10,22 @@ import io.modelhub.catalog.Offering;
 import io.modelhub.limits.Limiter;
 import io.modelhub.usage.Metering;
 import io.modelhub.usage.UsageRecord;
-import io.modelhub.providers.EventStream;
-import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.routing.Routed;
 import io.modelhub.routing.Router;
 import io.modelhub.usage.TokenUsage;
-import io.modelhub.usage.UsageParser;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code POST /v1/chat/completions}: parses the request, routes it to an offering and relays the answer.
  * A stream is relayed event by event as the upstream sends it, never gathered first.
  */
 public final class ChatCompletionsEndpoint {
-    private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
-    private static final Header SSE = HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-    private static final Header NO_CACHE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache");
-    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper json;
     private final Bodies bodies;
     private final CatalogHolder catalog;
     private final Router router;
-    private final Errors errors;
-    private final UsageParser usageParser;
+    private final ChatRelay relay;
     private final Metering metering;
     private final Limiter limiter;
 
@@ -54,8 +37,7 @@ public final class ChatCompletionsEndpoint {
         this.bodies = bodies;
         this.catalog = catalog;
         this.router = router;
-        this.errors = errors;
-        this.usageParser = new UsageParser(json);
+        this.relay = new ChatRelay(json, errors);
     }
 
     public void handle(ServerRequest req, ServerResponse res, Principal caller) {
@@ -82,14 +64,13 @@ public final class ChatCompletionsEndpoint {
             call.finish(null, TokenUsage.NONE, e.status(), e.type());
             throw e;
         }
-        res.header(Headers.PROVIDER, routed.offering().providerId());
-        res.header(Headers.ATTEMPTS, Integer.toString(routed.attempts()));
-        if (!routed.droppedParams().isEmpty()) {
-            res.header(Headers.DROPPED_PARAMS, String.join(",", routed.droppedParams()));
-        }
+        ChatRelay.routedHeaders(res, routed);
         switch (routed.reply()) {
-            case UpstreamReply.Complete c -> call.finish(routed.offering(), complete(res, c), 200, null);
-            case UpstreamReply.Streaming s -> stream(res, request, s.events(), call, routed.offering());
+            case UpstreamReply.Complete c -> call.finish(routed.offering(), relay.complete(res, c), 200, null);
+            case UpstreamReply.Streaming s -> relay.stream(res, request.includeUsage(), s.events(), outcome -> {
+                call.firstTokenNanos = outcome.firstEventNanos();
+                call.finish(routed.offering(), outcome.usage() == null ? TokenUsage.NONE : outcome.usage(), 200, outcome.errorType());
+            });
         }
     }
 
@@ -121,62 +102,4 @@ public final class ChatCompletionsEndpoint {
         }
     }
 
-    private TokenUsage complete(ServerResponse res, UpstreamReply.Complete c) {
-        res.header(JSON);
-        res.send(c.body());
-        return c.usage();
-    }
-
-    private void stream(ServerResponse res, ChatRequest request, EventStream events, Call call, Offering offering) {
-        TokenUsage usage = TokenUsage.NONE;
-        String errorType = null;
-        res.header(SSE);
-        res.header(NO_CACHE);
-        OutputStream out = res.outputStream();
-        try (events) {
-            while (true) {
-                byte[] event;
-                try {
-                    event = events.next();
-                } catch (UpstreamException e) {
-                    ApiException api = midStreamError(e);
-                    errorType = api.type();
-                    out.write(DATA);
-                    out.write(errors.body(api));
-                    out.write(END);
-                    break;
-                }
-                if (event == null) {
-                    out.write(DONE);
-                    break;
-                }
-                if (call.firstTokenNanos == 0) {
-                    call.firstTokenNanos = System.nanoTime();
-                }
-                UsageParser.Found found = usageParser.find(event);
-                if (found != null) {
-                    usage = found.usage();
-                    if (!request.includeUsage() && found.choicesEmpty()) {
-                        continue;
-                    }
-                }
-                out.write(DATA);
-                out.write(event);
-                out.write(END);
-                out.flush();
-            }
-            out.close();
-        } catch (IOException | UncheckedIOException e) {
-            // The client went away: closing the events (try-with-resources) cancels the upstream request.
-            errorType = "client_disconnected";
-        } finally {
-            call.finish(offering, usage, 200, errorType);
-        }
-    }
-
-    private static ApiException midStreamError(UpstreamException e) {
-        return e.kind() == UpstreamException.Kind.TIMEOUT
-                ? ApiException.timeout("Provider '" + e.providerId() + "' stopped sending: " + e.getMessage())
-                : ApiException.upstream("Provider '" + e.providerId() + "' failed mid-stream: " + e.getMessage(), "upstream_failed");
-    }
 }

@@ -20,7 +20,8 @@ import java.util.Map;
 public final class OpenApiEndpoint {
     /** The fragments, in the order their paths should appear. */
     public static final List<String> FRAGMENTS = List.of(
-            "openapi/base.json", "openapi/catalog.json", "openapi/inference.json", "openapi/auth.json", "openapi/operations.json");
+            "openapi/base.json", "openapi/catalog.json", "openapi/inference.json", "openapi/auth.json", "openapi/pipelines.json",
+            "openapi/operations.json");
 
     private final byte[] document;
 

@@ -3,6 +3,8 @@ package io.modelhub.server;
 import io.helidon.webserver.http.HttpRouting;
 import io.modelhub.Hub;
 import io.modelhub.catalog.CatalogEndpoints;
+import io.modelhub.pipelines.DeploymentsEndpoint;
+import io.modelhub.pipelines.PipelinesEndpoint;
 
 /**
  * Every path the hub serves and the handler behind it: the table of contents of the HTTP API
@@ -40,6 +42,23 @@ public final class Routes {
         r.patch("/v1/keys/{id}", guard.admin(hub.keysEndpoint()::update));
         r.delete("/v1/keys/{id}", guard.admin(hub.keysEndpoint()::revoke));
         r.post("/v1/auth/tokens", guard.read(hub.keysEndpoint()::issueToken));
+
+        // pipelines and deployments (section 6)
+        PipelinesEndpoint pipelines = hub.pipelines().pipelines();
+        DeploymentsEndpoint deployments = hub.pipelines().deployments();
+        r.post("/v1/pipelines", guard.write(pipelines::create));
+        r.post("/v1/pipelines/create", guard.write(pipelines::create));
+        r.get("/v1/pipelines", guard.read(pipelines::list));
+        r.get("/v1/pipelines/{id}", guard.read(pipelines::get));
+        r.patch("/v1/pipelines/{id}", guard.write(pipelines::update));
+        r.delete("/v1/pipelines/{id}", guard.write(pipelines::delete));
+        r.post("/v1/pipelines/{id}/test", guard.write(pipelines::test));
+        r.post("/v1/pipelines/{id}/deploy", guard.write(pipelines::deploy));
+        r.get("/v1/pipelines/{id}/deployments", guard.read(pipelines::deployments));
+        r.get("/v1/pipelines/{id}/metrics", guard.read(pipelines::metrics));
+        r.delete("/v1/deployments/{id}", guard.write(deployments::retire));
+        r.post("/v1/deployments/{id}/invoke", guard.read(deployments::invoke));
+        r.post("/v1/deployments/{id}/chat/completions", guard.read(deployments::chat));
 
         r.any((req, res) -> {
             throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + req.path().path()

@@ -103,6 +103,11 @@ class OidcTest {
         hub.hub().metering().add(r -> keyIds.add(r.keyId()));
         String t = token(signing, ISSUER, AUDIENCE, 300, "read");
         assertThat(call(hub, "POST", "/v1/chat/completions", CHAT, t).status()).isEqualTo(200);
+        // The record is made once the answer is out, so it may land just after the client has it.
+        long deadline = System.currentTimeMillis() + 5000;
+        while (keyIds.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(keyIds).containsExactly("oidc:alice@example.test");
     }
 
