@@ -119,7 +119,7 @@ public final class Hub implements AutoCloseable {
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
         this.chat = new ChatCompletionsEndpoint(json, bodies, catalog, router, errors, metering, limiter);
-        this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors);
+        this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
     }
 
     /** Every new catalog snapshot: providers follow it, and its answers are prepared off the request path. */

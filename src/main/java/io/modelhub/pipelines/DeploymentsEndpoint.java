@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.auth.Principal;
 import io.modelhub.server.ApiException;
+import io.modelhub.limits.Limiter;
 import io.modelhub.server.ChatRelay;
 import io.modelhub.server.ChatRequest;
 import io.modelhub.server.Headers;
@@ -32,9 +33,11 @@ public final class DeploymentsEndpoint {
     private final PipelineRunner runner;
     private final PipelineViews views;
     private final ChatRelay relay;
+    private final Limiter limiter;
 
     DeploymentsEndpoint(ObjectMapper json, ObjectBody bodies, PipelineStore store, LiveDeployments live, PipelineRunner runner,
-                        PipelineViews views, ChatRelay relay) {
+                        PipelineViews views, ChatRelay relay, Limiter limiter) {
+        this.limiter = limiter;
         this.json = json;
         this.bodies = bodies;
         this.store = store;
@@ -42,6 +45,11 @@ public final class DeploymentsEndpoint {
         this.runner = runner;
         this.views = views;
         this.relay = relay;
+    }
+
+    /** A run's prompt tokens, guessed up front from the body size as for chat completions; corrected by the real usage. */
+    static long estimatedTokens(ServerRequest req) {
+        return req.headers().contentLength().orElse(0) / 4;
     }
 
     /** {@code DELETE /v1/deployments/{id}}: retires it; from then on it answers 404. */
@@ -64,6 +72,7 @@ public final class DeploymentsEndpoint {
         ObjectNode body = bodies.read(req, true);
         RunInput input = RunInput.resolve(d.spec(), body.get("inputs"), PipelinesEndpoint.messages(body));
         String requestId = RequestIds.of(res);
+        limiter.admit(caller, estimatedTokens(req), requestId).applyTo(res);
         PipelineRunner.Finished f = (PipelineRunner.Finished) runner.run(d.spec(), input, context(d, caller, requestId), false);
         headers(res, d);
         send(res, views.run(requestId, d.deployment().pipelineId(), d.deployment().version(), d.deployment().id(), false, f,
@@ -82,6 +91,7 @@ public final class DeploymentsEndpoint {
         ChatRequest request = ChatRequest.of(body, false);
         RunInput input = RunInput.resolve(d.spec(), body.get("inputs"), (ArrayNode) body.get("messages"));
         String requestId = RequestIds.of(res);
+        limiter.admit(caller, estimatedTokens(req), requestId).applyTo(res);
         PipelineRunner.Outcome outcome = runner.run(d.spec(), input, context(d, caller, requestId), request.stream());
         headers(res, d);
         switch (outcome) {

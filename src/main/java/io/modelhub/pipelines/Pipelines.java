@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.config.HubConfig;
 import io.modelhub.routing.Router;
+import io.modelhub.limits.Limiter;
 import io.modelhub.server.Bodies;
 import io.modelhub.server.ChatRelay;
 import io.modelhub.server.Errors;
@@ -20,14 +21,14 @@ public final class Pipelines {
     private final DeploymentsEndpoint deployments;
 
     public Pipelines(HubConfig config, Store store, CatalogHolder catalog, Router router, Metering metering,
-                     ObjectMapper json, Errors errors) {
+                     ObjectMapper json, Errors errors, Limiter limiter) {
         PipelineStore pipelineStore = new PipelineStore(store);
         LiveDeployments live = new LiveDeployments(pipelineStore, json, DEPLOYMENT_REFRESH);
         PipelineRunner runner = new PipelineRunner(json, catalog, router, metering);
         PipelineViews views = new PipelineViews(json, config.server().publicBaseUrl());
         ObjectBody bodies = new ObjectBody(new Bodies(config.server().maxBodyBytes()), json);
-        this.pipelines = new PipelinesEndpoint(json, bodies, catalog, pipelineStore, live, runner, new PipelineMetrics(store, json), views);
-        this.deployments = new DeploymentsEndpoint(json, bodies, pipelineStore, live, runner, views, new ChatRelay(json, errors));
+        this.pipelines = new PipelinesEndpoint(json, bodies, catalog, pipelineStore, live, runner, new PipelineMetrics(store, json), views, limiter);
+        this.deployments = new DeploymentsEndpoint(json, bodies, pipelineStore, live, runner, views, new ChatRelay(json, errors), limiter);
     }
 
     public PipelinesEndpoint pipelines() {

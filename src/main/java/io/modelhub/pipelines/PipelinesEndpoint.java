@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.auth.Principal;
 import io.modelhub.catalog.CatalogHolder;
+import io.modelhub.limits.Limiter;
 import io.modelhub.server.ApiException;
 import io.modelhub.server.ChatRequest;
 import io.modelhub.server.RequestIds;
@@ -35,8 +36,11 @@ public final class PipelinesEndpoint {
     private final PipelineMetrics metrics;
     private final PipelineViews views;
 
+    private final Limiter limiter;
+
     PipelinesEndpoint(ObjectMapper json, ObjectBody bodies, CatalogHolder catalog, PipelineStore store, LiveDeployments live,
-                      PipelineRunner runner, PipelineMetrics metrics, PipelineViews views) {
+                      PipelineRunner runner, PipelineMetrics metrics, PipelineViews views, Limiter limiter) {
+        this.limiter = limiter;
         this.json = json;
         this.bodies = bodies;
         this.catalog = catalog;
@@ -119,6 +123,7 @@ public final class PipelinesEndpoint {
         PipelineSpec spec = spec(v);
         RunInput input = RunInput.resolve(spec, body.get("inputs"), messages(body));
         String requestId = RequestIds.of(res);
+        limiter.admit(caller, DeploymentsEndpoint.estimatedTokens(req), requestId).applyTo(res);
         PipelineRunner.Context ctx = new PipelineRunner.Context(caller, requestId, id, null, v.version(), true);
         PipelineRunner.Finished f = (PipelineRunner.Finished) runner.run(spec, input, ctx, false);
         store.markTestPassed(id, v.version(), System.currentTimeMillis());

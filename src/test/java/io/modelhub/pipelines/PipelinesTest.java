@@ -277,4 +277,21 @@ class PipelinesTest {
         assertThat(paths.path("/v1/pipelines/{id}").has("patch")).isTrue();
         assertThat(paths.path("/v1/chat/completions").has("post")).isTrue();
     }
+
+    @Test
+    void deploymentCallsAreRateLimitedPerKeyLikeChatCompletions() {
+        String dep = deploy(create(TWO_STEPS), "{}").path("deployment_id").asText();
+        TestHub.Response key = hub.post("/v1/keys", "{\"name\":\"one-a-minute\",\"scopes\":[\"read\"],\"rpm\":1}");
+        assertThat(key.status()).as(key.body()).isEqualTo(201);
+        String secret = key.json().path("key").asText();
+        String q = "{\"inputs\":{\"question\":\"q\"}}";
+        TestHub.Response first = hub.send("POST", "/v1/deployments/" + dep + "/invoke", q, secret, Map.of());
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.header("x-ratelimit-limit-requests")).isEqualTo("1");
+        TestHub.Response second = hub.send("POST", "/v1/deployments/" + dep + "/chat/completions",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}", secret, Map.of());
+        assertThat(second.status()).isEqualTo(429);
+        assertThat(second.json().path("error").path("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(second.header("retry-after")).isNotBlank();
+    }
 }
