@@ -18,7 +18,7 @@ sed -e "s#@DIR@#$DIR#g" -e "s#@UPSTREAM_PORT@#$UP#g" -e "s#@PROXY_PORT@#$PROXY#g
 [ -f target/modelhub.jar ] && [ -z "$(find src/main pom.xml -newer target/modelhub.jar -print -quit)" ] \
   || ./mvnw -q -B -DskipTests package
 
-export BENCH_KEY="mh-bench.$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+ADMIN_KEY="mh-benchadmin.$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 cat > "$DIR/modelhub.yaml" <<YAML
 server: {port: $HUB}
 providers:
@@ -42,10 +42,17 @@ cleanup() {
 trap cleanup EXIT
 
 nginx -c "$DIR/nginx.conf" -p "$DIR"
-MODELHUB_ADMIN_KEY="$BENCH_KEY" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m} \
+MODELHUB_ADMIN_KEY="$ADMIN_KEY" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m} \
   -jar target/modelhub.jar serve --config "$DIR/modelhub.yaml" --data-dir "$DIR/data" > "$DIR/hub.log" 2>&1 &
 HUB_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$HUB/health/ready" >/dev/null && break; sleep 0.2; done
+# The load runs with an ordinary read key that has limits and a budget, so every request pays for
+# authentication, the rpm/tpm/budget checks and metering, as in production.
+BENCH_KEY=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","scopes":["read"],"rpm":2000000000,"tpm":2000000000,"budget_usd":1000000000}' \
+  "http://127.0.0.1:$HUB/v1/keys" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+[ -n "$BENCH_KEY" ] || { echo "bench: could not create the bench key; see $DIR/hub.log" >&2; exit 1; }
+export BENCH_KEY
 curl -sf -H "Authorization: Bearer $BENCH_KEY" -H 'Content-Type: application/json' \
   -d '{"model":"bench/echo","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$HUB/v1/chat/completions" >/dev/null \
   || { echo "bench: the hub does not answer; see $DIR/hub.log" >&2; exit 1; }

@@ -4,9 +4,10 @@ import io.modelhub.catalog.OfferingStats;
 import java.util.Arrays;
 
 /**
- * The last N calls of one offering: latency to the first token, tokens per second and success. The
- * summary is recomputed when a call is recorded, so that reading it (every routed request does) is
- * a single volatile read.
+ * The last N calls of one offering: latency to the first token, tokens per second and success.
+ * Recording a call only stores it; the summary (two medians, which need a sort) is recomputed when it
+ * is read and has changed, at most every {@link #REFRESH_NANOS} once the window is full, so that a busy
+ * offering does not sort its window on every call.
  */
 final class StatsWindow {
     private final double[] latencyMs;
@@ -14,7 +15,11 @@ final class StatsWindow {
     private final boolean[] ok;
     private int next;
     private int count;
+    private static final long REFRESH_NANOS = 50_000_000L;
+
     private volatile OfferingStats summary = OfferingStats.NONE;
+    private volatile boolean dirty;
+    private long computedAtNanos;
 
     StatsWindow(int size) {
         latencyMs = new double[size];
@@ -32,6 +37,16 @@ final class StatsWindow {
     }
 
     OfferingStats summary() {
+        if (dirty) {
+            synchronized (this) {
+                long now = System.nanoTime();
+                if (dirty && (count < ok.length || computedAtNanos == 0 || now - computedAtNanos >= REFRESH_NANOS)) {
+                    recompute();
+                    computedAtNanos = now;
+                    dirty = false;
+                }
+            }
+        }
         return summary;
     }
 
@@ -43,6 +58,10 @@ final class StatsWindow {
         if (count < ok.length) {
             count++;
         }
+        dirty = true;
+    }
+
+    private void recompute() {
         int good = 0;
         for (int i = 0; i < count; i++) {
             if (ok[i]) {
