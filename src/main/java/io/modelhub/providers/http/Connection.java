@@ -20,6 +20,7 @@ final class Connection implements AutoCloseable {
     private int lim;
     private long idleSinceNanos;
     private boolean reused;
+    private int readTimeoutMs = -1;
 
     Connection(Socket socket) throws IOException {
         this.socket = socket;
@@ -42,7 +43,11 @@ final class Connection implements AutoCloseable {
     }
 
     void readTimeout(int millis) throws SocketException {
-        socket.setSoTimeout(millis);
+        // Most calls of a provider use the same timeout; setting it again costs a system call.
+        if (millis != readTimeoutMs) {
+            socket.setSoTimeout(millis);
+            readTimeoutMs = millis;
+        }
     }
 
     /** Fills the buffer if it is empty; false at end of stream. */
