@@ -37,6 +37,13 @@ import io.modelhub.server.OpenApiEndpoint;
 import io.modelhub.server.Routes;
 import io.modelhub.store.Store;
 import io.modelhub.usage.Metering;
+import io.modelhub.usage.HubMetrics;
+import io.modelhub.usage.MetricsEndpoint;
+import io.modelhub.usage.UsageEndpoint;
+import io.modelhub.usage.UsageStore;
+import io.modelhub.usage.UsageWriter;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -45,6 +52,7 @@ import java.util.function.Supplier;
  * (stop taking requests, finish the ones in flight, flush what must not be lost).
  */
 public final class Hub implements AutoCloseable {
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private final System.Logger log = System.getLogger("io.modelhub");
     private final HubConfig config;
     private final ObjectMapper json = Json.newMapper();
@@ -71,6 +79,10 @@ public final class Hub implements AutoCloseable {
     private final Limiter limiter;
     private final KeysEndpoint keysEndpoint;
     private final Pipelines pipelines;
+    private final HubMetrics metrics = new HubMetrics();
+    private final MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
+    private final UsageWriter usageWriter;
+    private final UsageEndpoint usage;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -120,6 +132,14 @@ public final class Hub implements AutoCloseable {
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
         this.chat = new ChatCompletionsEndpoint(json, bodies, catalog, router, errors, metering, limiter);
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
+        UsageStore usageStore = new UsageStore(store);
+        this.usage = new UsageEndpoint(json, usageStore, Clock.systemUTC());
+        this.usageWriter = config.usage().enabled() ? new UsageWriter(usageStore, config.usage(), metrics.registry()) : null;
+        if (usageWriter != null) {
+            metering.add(usageWriter);
+        }
+        metering.add(metrics);
+        metrics.breakerStates(this::breakerStates);
     }
 
     /** Every new catalog snapshot: providers follow it, and its answers are prepared off the request path. */
@@ -138,6 +158,11 @@ public final class Hub implements AutoCloseable {
                 .host(config.server().host())
                 .port(config.server().port())
                 .maxPayloadSize(-1)
+                // In-flight requests (long streams included) get this long to finish on shutdown.
+                .shutdownGracePeriod(SHUTDOWN_GRACE)
+                // close() is the one shutdown path (ModelHub.Serve's hook calls it): it must stop the server
+                // before it flushes usage and closes the store, so Helidon's own hook stays off.
+                .shutdownHook(false)
                 .routing(r -> Routes.register(r, this))
                 .build()
                 .start();
@@ -149,11 +174,19 @@ public final class Hub implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Stops in the order that loses nothing: the server stops taking requests and lets the ones in
+     * flight finish (their usage records are queued as they end), the usage writer writes everything
+     * queued, and only then do the providers and the store close.
+     */
     @Override
     public void close() {
         draining.set(true);
         if (server != null) {
             server.stop();
+        }
+        if (usageWriter != null) {
+            usageWriter.close();
         }
         liveCatalog.close();
         providers.close();
@@ -165,6 +198,14 @@ public final class Hub implements AutoCloseable {
             redis.shutdown();
         }
         store.close();
+        metrics.close();
+    }
+
+    /** Breaker states by offering key, as the metrics show them. */
+    private java.util.Map<String, String> breakerStates() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        router.breakerStates().forEach((offering, state) -> out.put(offering, state.wireName()));
+        return out;
     }
 
     /** A caller's limits from the cached key (external callers get the configured defaults). */
@@ -223,6 +264,24 @@ public final class Hub implements AutoCloseable {
 
     public Metering metering() {
         return metering;
+    }
+
+    /** The Prometheus meters; other parts register their own meters on {@code metrics().registry()}. */
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
+    public MetricsEndpoint metricsEndpoint() {
+        return metricsEndpoint;
+    }
+
+    public UsageEndpoint usage() {
+        return usage;
+    }
+
+    /** The background usage writer, or null when {@code usage.enabled} is false. */
+    public UsageWriter usageWriter() {
+        return usageWriter;
     }
 
     public HealthEndpoint healthEndpoint() {

@@ -115,7 +115,8 @@ public final class ConfigLoader {
     }
 
     private HubConfig parse(ConfigNode root, Flags flags) {
-        root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "catalog", "data_dir", "auth", "limits"));
+        root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "catalog", "data_dir", "auth", "limits",
+                "usage", "metrics"));
 
         ConfigNode s = root.child("server").onlyFields(Set.of("host", "port", "max_body_bytes", "public_base_url"));
         int port = s.integer("port", 8080);
@@ -175,8 +176,11 @@ public final class ConfigLoader {
         }
         HubConfig.CatalogSettings catalog = new HubConfig.CatalogSettings(Duration.ofSeconds(interval), discoveryTimeout);
 
+        ConfigNode m = root.child("metrics").onlyFields(Set.of("require_admin"));
+        HubConfig.Metrics metrics = new HubConfig.Metrics(m.bool("require_admin", false));
+
         return new HubConfig(server, dataDir, new HubConfig.Store(storeUrl), providers, models, routing, sandbox, catalog,
-                auth(root.child("auth")), limits(root.child("limits")), env);
+                auth(root.child("auth")), limits(root.child("limits")), usage(root.child("usage")), metrics, env);
     }
 
     /** The providers and models of a catalog file (the built-in one is in this same format, plus api_key_env and local). */
@@ -257,6 +261,24 @@ public final class ConfigLoader {
         }
         HubConfig.Breaker breaker = new HubConfig.Breaker(consecutive, rate, minCalls, k.millis("open_ms", dk.openFor()));
         return new HubConfig.Routing(policy, r.bool("fallbacks", true), maxAttempts, backoff, breaker, window);
+    }
+
+    private static HubConfig.Usage usage(ConfigNode u) {
+        u.onlyFields(Set.of("enabled", "queue_capacity", "batch_size", "flush_interval_ms"));
+        HubConfig.Usage d = HubConfig.Usage.DEFAULT;
+        int capacity = u.integer("queue_capacity", d.queueCapacity());
+        if (capacity < 1) {
+            throw u.child("queue_capacity").error("must be at least 1");
+        }
+        int batch = u.integer("batch_size", d.batchSize());
+        if (batch < 1) {
+            throw u.child("batch_size").error("must be at least 1");
+        }
+        Duration flush = u.millis("flush_interval_ms", d.flushInterval());
+        if (flush.isZero()) {
+            throw u.child("flush_interval_ms").error("must be at least 1");
+        }
+        return new HubConfig.Usage(u.bool("enabled", d.enabled()), capacity, batch, flush);
     }
 
     private HubConfig.ProviderConfig provider(ConfigNode p) {

@@ -21,6 +21,8 @@ public record HubConfig(
         CatalogSettings catalog,
         Auth auth,
         Limits limits,
+        Usage usage,
+        Metrics metrics,
         Map<String, String> environment) {
 
     /** HTTP listener settings. {@code publicBaseUrl} is null when it should follow the request's Host. */
@@ -112,6 +114,17 @@ public record HubConfig(
     public record Limits(Integer rpm, Integer tpm) {
         public static final Limits UNLIMITED = new Limits(null, null);
     }
+
+    /**
+     * Usage metering: whether usage records are stored, and how the background writer batches them
+     * (queue capacity in records, records per batch, and the longest a record waits before its batch is written).
+     */
+    public record Usage(boolean enabled, int queueCapacity, int batchSize, Duration flushInterval) {
+        public static final Usage DEFAULT = new Usage(true, 10_000, 500, Duration.ofMillis(200));
+    }
+
+    /** {@code GET /metrics}: open to anyone by default, admin-only when {@code requireAdmin}. */
+    public record Metrics(boolean requireAdmin) {}
 
     /** The value of an environment variable as it was at start-up, or null. */
     public String env(String name) {

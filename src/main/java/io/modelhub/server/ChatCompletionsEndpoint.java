@@ -56,7 +56,7 @@ public final class ChatCompletionsEndpoint {
         String requestId = RequestIds.of(res);
         // Rate limits and budget: 429 here, before any upstream is called. ~4 bytes of JSON per token is the up-front estimate.
         limiter.admit(caller, body.length / 4, requestId).applyTo(res);
-        Call call = new Call(caller, model, requestId, started, startedMs);
+        Call call = new Call(caller, model, requestId, started, startedMs, body.length);
         Routed routed;
         try {
             routed = router.route(model, request, requestId, req.headers().first(Headers.PROVIDER).orElse(null));
@@ -69,7 +69,8 @@ public final class ChatCompletionsEndpoint {
             case UpstreamReply.Complete c -> call.finish(routed.offering(), relay.complete(res, c), 200, null);
             case UpstreamReply.Streaming s -> relay.stream(res, request.includeUsage(), s.events(), outcome -> {
                 call.firstTokenNanos = outcome.firstEventNanos();
-                call.finish(routed.offering(), outcome.usage() == null ? TokenUsage.NONE : outcome.usage(), 200, outcome.errorType());
+                call.finish(routed.offering(), outcome.usage() == null ? call.estimate(outcome.relayedEvents()) : outcome.usage(), 200,
+                        outcome.errorType());
             });
         }
     }
@@ -81,9 +82,11 @@ public final class ChatCompletionsEndpoint {
         final String requestId;
         final long startedNanos;
         final long startedMs;
+        final int bodyBytes;
         long firstTokenNanos;
 
-        Call(Principal caller, Model model, String requestId, long startedNanos, long startedMs) {
+        Call(Principal caller, Model model, String requestId, long startedNanos, long startedMs, int bodyBytes) {
+            this.bodyBytes = bodyBytes;
             this.caller = caller;
             this.model = model;
             this.requestId = requestId;
@@ -93,12 +96,21 @@ public final class ChatCompletionsEndpoint {
 
         void finish(Offering offering, TokenUsage usage, int status, String errorType) {
             long now = System.nanoTime();
-            metering.record(new UsageRecord(requestId, startedMs, caller.keyId(), model.id(),
+            metering.record(new UsageRecord(UsageRecord.newId(), startedMs, caller.keyId(), model.id(),
                     offering == null ? null : offering.providerId(), null, null, null, false,
                     usage.promptTokens(), usage.completionTokens(),
                     offering == null ? 0.0 : offering.costUsd(usage.promptTokens(), usage.completionTokens()),
                     (now - startedNanos) / 1_000_000, firstTokenNanos == 0 ? null : (firstTokenNanos - startedNanos) / 1_000_000,
                     status, errorType, requestId));
+        }
+
+        /**
+         * Usage of a stream that ended before the upstream reported it (client gone, upstream failed): the
+         * tokens were still spent, so they are estimated rather than metered as zero. About four bytes of
+         * request per prompt token, and one token per relayed chunk after the first (which carries the role).
+         */
+        TokenUsage estimate(long relayedEvents) {
+            return new TokenUsage(Math.max(1, bodyBytes / 4), Math.max(0, relayedEvents - 1));
         }
     }
 

@@ -5,6 +5,7 @@ import io.modelhub.Hub;
 import io.modelhub.catalog.CatalogEndpoints;
 import io.modelhub.pipelines.DeploymentsEndpoint;
 import io.modelhub.pipelines.PipelinesEndpoint;
+import io.modelhub.usage.RequestMetrics;
 
 /**
  * Every path the hub serves and the handler behind it: the table of contents of the HTTP API
@@ -17,11 +18,17 @@ public final class Routes {
         Errors errors = hub.errors();
         Guard guard = hub.guard();
         r.addFilter(new RequestIds());
+        r.addFilter(new RequestMetrics(hub.metrics().registry()));
 
         // operations (section 7): no credential
         r.get("/health/live", hub.healthEndpoint()::live);
         r.get("/health/ready", hub.healthEndpoint()::ready);
         r.get("/openapi.json", hub.openApi()::handle);
+        if (hub.config().metrics().requireAdmin()) {
+            r.get("/metrics", guard.admin(hub.metricsEndpoint()::handle));
+        } else {
+            r.get("/metrics", hub.metricsEndpoint()::handle);
+        }
 
         // catalog and discovery (section 3); model ids may hold a slash, so /v1/models/* is parsed by the handler
         CatalogEndpoints catalog = hub.catalogEndpoints();
@@ -59,6 +66,9 @@ public final class Routes {
         r.delete("/v1/deployments/{id}", guard.write(deployments::retire));
         r.post("/v1/deployments/{id}/invoke", guard.read(deployments::invoke));
         r.post("/v1/deployments/{id}/chat/completions", guard.read(deployments::chat));
+
+        // usage (section 7): read sees its own key, admin sees all
+        r.get("/v1/usage", guard.read(hub.usage()::handle));
 
         r.any((req, res) -> {
             throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + req.path().path()

@@ -52,6 +52,8 @@ public final class Store implements AutoCloseable {
             hc.setMaximumPoolSize(4);
         } else {
             hc.setMaximumPoolSize(10);
+            // Sends a JDBC batch of inserts as multi-row INSERTs: several times faster for usage batches.
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
             if (schema != null) {
                 hc.setSchema(schema);
             }

@@ -36,4 +36,14 @@ public record UsageRecord(
         Long ttftMs,
         int status,
         String errorType,
-        String requestId) {}
+        String requestId) {
+
+    /**
+     * A fresh record id. Not the request id: clients may send the same {@code x-request-id} twice
+     * (retries), and every call must still get its own row.
+     */
+    public static String newId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return "use_" + Long.toHexString(System.currentTimeMillis()) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+}

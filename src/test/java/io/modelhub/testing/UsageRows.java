@@ -3,6 +3,7 @@ package io.modelhub.testing;
 import io.modelhub.store.Store;
 import io.modelhub.usage.UsageListener;
 import io.modelhub.usage.UsageRecord;
+import io.modelhub.usage.UsageWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,31 +12,33 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * For tests only: writes every usage record into {@code usage_records} synchronously, on the request's
- * thread, and keeps it for assertions on what was metered. Tests call {@link #flush()} before reading
- * anything computed from {@code usage_records}; with a hub that has its own queued usage writer, this
- * class would only keep the records and {@code flush()} would wait for that writer instead.
+ * For tests only: keeps every usage record for assertions on what was metered. The hub's own usage
+ * writer stores them; tests call {@link #flush()} before reading anything computed from
+ * {@code usage_records}, which waits for that writer. For a hub with {@code usage.enabled: false} (no
+ * writer) this class writes each record itself, synchronously.
  */
 public final class UsageRows implements UsageListener {
     private final Store store;
+    private final UsageWriter writer;
     private final List<UsageRecord> records = new CopyOnWriteArrayList<>();
 
-    public UsageRows(Store store) {
+    public UsageRows(Store store, UsageWriter writer) {
         this.store = store;
+        this.writer = writer;
     }
 
-    /**
-     * Registers a writer on a test hub's metering. The one place tests hook usage rows in, so that when
-     * the hub gets its own usage writer this can switch to waiting for that writer's flush instead.
-     */
+    /** Registers on a test hub's metering. The one place tests hook usage rows in. */
     public static UsageRows attach(TestHub hub) {
-        UsageRows rows = new UsageRows(hub.hub().store());
+        UsageRows rows = new UsageRows(hub.hub().store(), hub.hub().usageWriter());
         hub.hub().metering().add(rows);
         return rows;
     }
 
-    /** Makes every record metered so far readable in {@code usage_records} (already so: inserts are synchronous). */
+    /** Makes every record metered so far readable in {@code usage_records}. */
     public UsageRows flush() {
+        if (writer != null) {
+            writer.flush();
+        }
         return this;
     }
 
@@ -45,7 +48,9 @@ public final class UsageRows implements UsageListener {
 
     @Override
     public void onUsage(UsageRecord r) {
-        insert(store, r);
+        if (writer == null) {
+            insert(store, r);
+        }
         records.add(r);
     }
 

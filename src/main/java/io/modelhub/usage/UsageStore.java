@@ -1,0 +1,174 @@
+package io.modelhub.usage;
+
+import io.modelhub.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code usage_records} table: batch inserts for the writer and the sums behind {@code GET /v1/usage}.
+ * Plain SQL that runs unchanged on SQLite and PostgreSQL.
+ */
+public final class UsageStore {
+    private static final String INSERT = "INSERT INTO usage_records (id, ts, key_id, model, provider, pipeline_id, deployment_id,"
+            + " pipeline_version, test_call, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, status, error_type,"
+            + " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final long DAY_MS = 86_400_000L;
+
+    /** What the usage sums may be grouped by; {@code column} is the SQL expression of the group. */
+    public enum GroupBy {
+        KEY("key", "key_id"), MODEL("model", "model"), PROVIDER("provider", "provider"),
+        PIPELINE("pipeline", "pipeline_id"),
+        // Integer division works alike on both dialects; the day is formatted in Java.
+        DAY("day", "ts / " + DAY_MS);
+
+        private final String wireName;
+        private final String column;
+
+        GroupBy(String wireName, String column) {
+            this.wireName = wireName;
+            this.column = column;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        /** The group with this API name, or null. */
+        public static GroupBy fromWire(String name) {
+            for (GroupBy g : values()) {
+                if (g.wireName.equals(name)) {
+                    return g;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Which records to sum: {@code [fromMs, toMs)}, and one key's only when {@code keyId} is not null. */
+    public record Query(long fromMs, long toMs, String keyId, GroupBy groupBy) {}
+
+    /** The sums of one group ({@code group} is null for the ungrouped total or for records without that attribute). */
+    public record Sums(String group, long calls, long errors, long promptTokens, long completionTokens, double costUsd) {
+        public long totalTokens() {
+            return promptTokens + completionTokens;
+        }
+    }
+
+    private final Store store;
+
+    public UsageStore(Store store) {
+        this.store = store;
+    }
+
+    /** Writes the records in one transaction (all or none). */
+    public void insert(List<UsageRecord> records) throws SQLException {
+        try (Connection c = store.connection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (UsageRecord r : records) {
+                    bind(ps, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, UsageRecord r) throws SQLException {
+        ps.setString(1, r.id());
+        ps.setLong(2, r.timestampMs());
+        ps.setString(3, r.keyId());
+        ps.setString(4, r.model());
+        ps.setString(5, r.provider());
+        ps.setString(6, r.pipelineId());
+        ps.setString(7, r.deploymentId());
+        if (r.pipelineVersion() == null) {
+            ps.setNull(8, Types.INTEGER);
+        } else {
+            ps.setInt(8, r.pipelineVersion());
+        }
+        ps.setInt(9, r.testCall() ? 1 : 0);
+        ps.setLong(10, r.promptTokens());
+        ps.setLong(11, r.completionTokens());
+        ps.setDouble(12, r.costUsd());
+        ps.setLong(13, r.latencyMs());
+        if (r.ttftMs() == null) {
+            ps.setNull(14, Types.BIGINT);
+        } else {
+            ps.setLong(14, r.ttftMs());
+        }
+        ps.setInt(15, r.status());
+        ps.setString(16, r.errorType());
+        ps.setString(17, r.requestId());
+    }
+
+    /**
+     * The sums of the matching records: one row per group ordered by group (groups without records are
+     * absent), or exactly one row when ungrouped. An error is a record with an error type other than
+     * {@code client_disconnected}: a client leaving is not a failure of the hub or the provider.
+     */
+    public List<Sums> sum(Query q) throws SQLException {
+        String group = q.groupBy() == null ? null : q.groupBy().column;
+        StringBuilder sql = new StringBuilder("SELECT ");
+        if (group != null) {
+            sql.append(group).append(" AS g, ");
+        }
+        sql.append("COUNT(*), SUM(CASE WHEN error_type IS NOT NULL AND error_type <> 'client_disconnected' THEN 1 ELSE 0 END),"
+                + " SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_usd) FROM usage_records WHERE ts >= ? AND ts < ?");
+        if (q.keyId() != null) {
+            sql.append(" AND key_id = ?");
+        }
+        if (group != null) {
+            sql.append(" GROUP BY ").append(group).append(" ORDER BY ").append(group);
+        }
+        List<Sums> out = new ArrayList<>();
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, q.fromMs());
+            ps.setLong(2, q.toMs());
+            if (q.keyId() != null) {
+                ps.setString(3, q.keyId());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                int col = group == null ? 1 : 2;
+                while (rs.next()) {
+                    String g = group == null ? null : groupName(q.groupBy(), rs);
+                    out.add(new Sums(g, rs.getLong(col), rs.getLong(col + 1), rs.getLong(col + 2), rs.getLong(col + 3),
+                            rs.getDouble(col + 4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String groupName(GroupBy groupBy, ResultSet rs) throws SQLException {
+        if (groupBy == GroupBy.DAY) {
+            long day = rs.getLong(1);
+            return LocalDate.ofInstant(Instant.ofEpochMilli(day * DAY_MS), ZoneOffset.UTC).toString();
+        }
+        return rs.getString(1);
+    }
+
+    /** How many records the table holds; for tests and benchmarks. */
+    public long count() throws SQLException {
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM usage_records");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
