@@ -60,6 +60,18 @@ class MetricsTest {
     }
 
     @Test
+    void anOpenCircuitBreakerShowsInTheMetrics() {
+        try (MockUpstream upstream = new MockUpstream();
+             TestHub hub = TestHub.start(TestHub.oneProvider("mockai", upstream, "acme/chat-1")
+                     + "routing: {breaker: {consecutive_failures: 1, open_ms: 60000}}\n")) {
+            upstream.always(new MockUpstream.Fail(500, null));
+            hub.post("/v1/chat/completions", CHAT);
+            assertThat(hub.send("GET", "/metrics", null, null, Map.of()).body())
+                    .contains("modelhub_circuit_breaker_state{breaker=\"mockai|acme/chat-1\",state=\"open\"} 1");
+        }
+    }
+
+    @Test
     void metricsCanBeMadeAdminOnly() {
         try (TestHub hub = TestHub.start("metrics: {require_admin: true}")) {
             TestHub.Response anonymous = hub.send("GET", "/metrics", null, null, Map.of());
