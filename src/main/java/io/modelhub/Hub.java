@@ -140,6 +140,7 @@ public final class Hub implements AutoCloseable {
         }
         metering.add(metrics);
         metrics.breakerStates(this::breakerStates);
+        router.observeFailures(metrics::upstreamFailed);
     }
 
     /** Every new catalog snapshot: providers follow it, and its answers are prepared off the request path. */

@@ -51,10 +51,41 @@ public final class Router {
         this.backoff = new Backoff(config.backoff());
         this.breakers = new Breakers(config.breaker(), config.windowCalls(), System::nanoTime);
         this.measurements = new Measurements(config.windowCalls());
-        this.listener = CallListener.all(breakers, measurements);
+        this.listener = CallListener.all(breakers, measurements, new FailureForwarder());
         this.health = new MeasuredHealth(breakers, measurements);
         this.json = json;
         this.usage = new UsageParser(json);
+    }
+
+    /** Told of every failed upstream attempt, including those a fallback then made good (for metrics). */
+    @FunctionalInterface
+    public interface FailureObserver {
+        void failed(String providerId, UpstreamException e);
+    }
+
+    private volatile FailureObserver failureObserver = (providerId, e) -> { };
+
+    /** Sets who is told of failed upstream attempts; the metrics count them per provider and kind. */
+    public void observeFailures(FailureObserver observer) {
+        this.failureObserver = observer;
+    }
+
+    /** Passes failures on to the current observer; successes and abandoned calls are not its business. */
+    private final class FailureForwarder implements CallListener {
+        @Override
+        public void succeeded(Offering offering, long firstEventNanos, long completionTokens, long generationNanos) {
+            // only failures are observed
+        }
+
+        @Override
+        public void failed(Offering offering, UpstreamException e) {
+            failureObserver.failed(offering.providerId(), e);
+        }
+
+        @Override
+        public void abandoned(Offering offering) {
+            // the hub stopped the call: not an upstream failure
+        }
     }
 
     /** Provider status and offering stats as measured from the calls routed so far. */

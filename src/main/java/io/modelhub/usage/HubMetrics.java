@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelhub.providers.UpstreamException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * The hub's Prometheus meters. Counts every metered call as a {@link UsageListener} (calls, latency and
- * time-to-first-token histograms, tokens and cost per model and provider, failures per provider and
- * kind) and shows circuit-breaker states read from whoever owns the breakers. Meters are resolved once
+ * time-to-first-token histograms, tokens and cost per model and provider, failed calls per provider and
+ * error type), counts failed upstream attempts the router reports, and shows circuit-breaker states read
+ * from whoever owns the breakers. Meters are resolved once
  * per model and provider and cached, so a call costs a map lookup and a few additions.
  */
 public final class HubMetrics implements UsageListener, AutoCloseable {
@@ -36,6 +38,7 @@ public final class HubMetrics implements UsageListener, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<CallKey, CallMeters> calls = new ConcurrentHashMap<>();
     private final Map<CallKey, Counter> failures = new ConcurrentHashMap<>();
+    private final Map<CallKey, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final MultiGauge breakers;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile Supplier<Map<String, String>> breakerStates = Map::of;
@@ -116,9 +119,22 @@ public final class HubMetrics implements UsageListener, AutoCloseable {
     }
 
     private Counter failureCounter(CallKey k) {
-        return Counter.builder("modelhub.upstream.errors")
-                .description("Inference calls that failed, by the provider last tried (none if no provider was reached) and error type")
-                .tag("provider", k.a()).tag("kind", k.b()).register(registry);
+        return Counter.builder("modelhub.inference.errors")
+                .description("Inference calls that ended in an error, by the provider that answered (none if none did) and API error type")
+                .tag("provider", k.a()).tag("type", k.b()).register(registry);
+    }
+
+    /**
+     * Counts one failed upstream attempt, also one that a fallback then made good. {@code kind} is
+     * {@code connection}, {@code timeout}, {@code protocol}, or {@code http_<status>} for an error status.
+     */
+    public void upstreamFailed(String providerId, UpstreamException e) {
+        String kind = e.kind() == UpstreamException.Kind.STATUS
+                ? "http_" + e.status()
+                : e.kind().name().toLowerCase(java.util.Locale.ROOT);
+        upstreamErrors.computeIfAbsent(new CallKey(providerId, kind), k -> Counter.builder("modelhub.upstream.errors")
+                .description("Failed upstream attempts (fallbacks included) by provider and kind")
+                .tag("provider", k.a()).tag("kind", k.b()).register(registry)).increment();
     }
 
     /** Unhooks the GC listeners (several hubs may live and die in one JVM, as in tests). */
