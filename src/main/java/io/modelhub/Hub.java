@@ -36,14 +36,16 @@ import io.modelhub.server.Json;
 import io.modelhub.server.OpenApiEndpoint;
 import io.modelhub.server.Routes;
 import io.modelhub.store.Store;
-import io.modelhub.usage.Metering;
 import io.modelhub.usage.HubMetrics;
+import io.modelhub.usage.Metering;
 import io.modelhub.usage.MetricsEndpoint;
 import io.modelhub.usage.UsageEndpoint;
 import io.modelhub.usage.UsageStore;
 import io.modelhub.usage.UsageWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -203,8 +205,8 @@ public final class Hub implements AutoCloseable {
     }
 
     /** Breaker states by offering key, as the metrics show them. */
-    private java.util.Map<String, String> breakerStates() {
-        java.util.Map<String, String> out = new java.util.HashMap<>();
+    private Map<String, String> breakerStates() {
+        Map<String, String> out = new HashMap<>();
         router.breakerStates().forEach((offering, state) -> out.put(offering, state.wireName()));
         return out;
     }

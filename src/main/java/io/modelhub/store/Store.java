@@ -52,7 +52,7 @@ public final class Store implements AutoCloseable {
             hc.setMaximumPoolSize(4);
         } else {
             hc.setMaximumPoolSize(10);
-            // Sends a JDBC batch of inserts as multi-row INSERTs: several times faster for usage batches.
+            // Sends a JDBC batch of inserts as multi-row INSERTs (usage batches: about 1.5x the records per second).
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
             if (schema != null) {
                 hc.setSchema(schema);
