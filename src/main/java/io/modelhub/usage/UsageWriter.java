@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +27,7 @@ public final class UsageWriter implements UsageListener, AutoCloseable {
     /** How long a request waits for queue space before it writes its record itself. */
     static final long OVERFLOW_WAIT_MS = 20;
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final long IDLE_POLL_MS = 100;
+    private static final long IDLE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long FILL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final System.Logger log = System.getLogger("io.modelhub.usage");
@@ -122,6 +123,7 @@ public final class UsageWriter implements UsageListener, AutoCloseable {
     public void flush() {
         long target = queued.get();
         flushNow = true;
+        LockSupport.unpark(thread);
         while (drained.get() < target && thread.isAlive()) {
             try {
                 Thread.sleep(2);
@@ -144,6 +146,7 @@ public final class UsageWriter implements UsageListener, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        LockSupport.unpark(thread);
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -161,23 +164,23 @@ public final class UsageWriter implements UsageListener, AutoCloseable {
         }
     }
 
+    /*
+     * The writer never waits on the queue itself: a consumer blocked in poll() makes every producer's
+     * offer a futex wake-up of this thread, one per request. It sleeps in short slices instead and
+     * takes whatever has accumulated; flush() and close() wake it early.
+     */
     private void run() {
         List<UsageRecord> batch = new ArrayList<>(batchSize);
         while (true) {
-            UsageRecord first;
-            try {
-                first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                first = null;
-            }
-            if (first == null) {
+            queue.drainTo(batch, batchSize);
+            if (batch.isEmpty()) {
                 flushNow = false;
                 if (closed && queue.isEmpty()) {
                     return;
                 }
+                LockSupport.parkNanos(IDLE_SLICE_NANOS);
                 continue;
             }
-            batch.add(first);
             fill(batch);
             write(batch);
             drained.addAndGet(batch.size());
@@ -194,14 +197,7 @@ public final class UsageWriter implements UsageListener, AutoCloseable {
             if (batch.size() >= batchSize || left <= 0 || flushNow || closed) {
                 return;
             }
-            try {
-                UsageRecord next = queue.poll(Math.min(left, FILL_SLICE_NANOS), TimeUnit.NANOSECONDS);
-                if (next != null) {
-                    batch.add(next);
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
+            LockSupport.parkNanos(Math.min(left, FILL_SLICE_NANOS));
         }
     }
 
