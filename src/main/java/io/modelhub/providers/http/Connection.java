@@ -21,6 +21,7 @@ final class Connection implements AutoCloseable {
     private long idleSinceNanos;
     private boolean reused;
     private int readTimeoutMs = -1;
+    private long spinNanos;
 
     Connection(Socket socket) throws IOException {
         this.socket = socket;
@@ -42,6 +43,25 @@ final class Connection implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * How long the next reads may busy-wait for bytes before blocking. On a virtual thread a blocking
+     * read that finds nothing parks, and the wake-up (poller thread, then a carrier thread) costs tens
+     * of microseconds; a loopback or LAN upstream often answers sooner than that.
+     */
+    void spin(long nanos) {
+        this.spinNanos = nanos;
+    }
+
+    private void spinUntilReadable() throws IOException {
+        long deadline = System.nanoTime() + spinNanos;
+        while (in.available() == 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     void readTimeout(int millis) throws SocketException {
         // Most calls of a provider use the same timeout; setting it again costs a system call.
         if (millis != readTimeoutMs) {
@@ -54,6 +74,9 @@ final class Connection implements AutoCloseable {
     private boolean fill() throws IOException {
         if (pos < lim) {
             return true;
+        }
+        if (spinNanos > 0) {
+            spinUntilReadable();
         }
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) {

@@ -58,6 +58,11 @@ public final class Exchange implements AutoCloseable {
         return body;
     }
 
+    /** Stops busy-waiting for body bytes (a stream's events come at the model's pace, not the network's). */
+    public void noSpin() {
+        connection.spin(0);
+    }
+
     /** Changes how long a read of the body may wait for bytes (e.g. first chunk vs between chunks). */
     public void readTimeout(int millis) throws SocketException {
         connection.readTimeout(millis);
@@ -69,6 +74,7 @@ public final class Exchange implements AutoCloseable {
             return;
         }
         closed = true;
+        pool.ended();
         if (keepAlive && body.complete() && !connection.hasBufferedBytes()) {
             pool.release(connection);
         } else {

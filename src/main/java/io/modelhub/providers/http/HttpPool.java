@@ -26,6 +26,8 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class HttpPool implements AutoCloseable {
     private static final long MAX_IDLE_NANOS = 30_000_000_000L;
+    private static final long SPIN_NANOS = 200_000L;
+    private static final int SPIN_WHILE_ACTIVE_AT_MOST = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     private final String host;
     private final int port;
@@ -35,6 +37,7 @@ public final class HttpPool implements AutoCloseable {
     private final int maxIdle;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
     private final SSLSocketFactory tlsFactory;
     private volatile boolean closed;
 
@@ -64,7 +67,25 @@ public final class HttpPool implements AutoCloseable {
      */
     public Exchange send(String head, byte[] body, int firstByteMs) throws IOException {
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+        // Few calls in flight: the cores are idle, and busy-waiting briefly for a fast upstream's answer
+        // beats parking and being woken (see Connection.spin). Many in flight: never spin.
+        boolean spin = active.incrementAndGet() <= SPIN_WHILE_ACTIVE_AT_MOST;
+        try {
+            return sendCounted(headBytes, body, firstByteMs, spin ? SPIN_NANOS : 0);
+        } catch (IOException | RuntimeException e) {
+            active.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** An exchange has ended (closed or failed): it no longer counts as in flight. */
+    void ended() {
+        active.decrementAndGet();
+    }
+
+    private Exchange sendCounted(byte[] headBytes, byte[] body, int firstByteMs, long spinNanos) throws IOException {
         Connection c = acquire();
+        c.spin(spinNanos);
         try {
             return exchange(c, headBytes, body, firstByteMs);
         } catch (SocketTimeoutException e) {
@@ -76,6 +97,7 @@ public final class HttpPool implements AutoCloseable {
                 throw e;
             }
             Connection fresh = open();
+            fresh.spin(spinNanos);
             try {
                 return exchange(fresh, headBytes, body, firstByteMs);
             } catch (IOException again) {

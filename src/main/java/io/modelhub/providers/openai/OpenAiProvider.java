@@ -231,6 +231,7 @@ public final class OpenAiProvider implements Provider {
 
         Events(Exchange exchange) {
             this.exchange = exchange;
+            exchange.noSpin();
             this.reader = new SseReader(exchange.body());
         }
 
