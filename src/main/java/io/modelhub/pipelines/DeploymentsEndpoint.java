@@ -14,7 +14,6 @@ import io.modelhub.server.ChatRelay;
 import io.modelhub.server.ChatRequest;
 import io.modelhub.server.Headers;
 import io.modelhub.server.RequestIds;
-import io.modelhub.usage.TokenUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -103,7 +102,7 @@ public final class DeploymentsEndpoint {
             case PipelineRunner.Streaming s -> {
                 ChatRelay.routedHeaders(res, s.routed());
                 relay.stream(res, request.includeUsage(), s.events(),
-                        end -> s.meter().finishStream(end.usage() == null ? TokenUsage.NONE : end.usage(), end.firstEventNanos(), end.errorType()));
+                        end -> s.meter().finishStream(end.usage(), end.relayedEvents(), end.firstEventNanos(), end.errorType()));
             }
         }
     }

@@ -77,7 +77,7 @@ public final class PipelineRunner {
                         + "' of this pipeline calls.", "model_not_allowed");
             }
             ChatRequest request = ChatRequest.of(body(step, input, outputs, stream), true);
-            StepMeter meter = new StepMeter(ctx, step.id(), model.id());
+            StepMeter meter = new StepMeter(ctx, step.id(), model.id(), request);
             Routed routed;
             try {
                 routed = router.route(model, request, ctx.requestId(), null);
@@ -183,17 +183,25 @@ public final class PipelineRunner {
         private final String modelId;
         private final long startedNanos = System.nanoTime();
         private final long startedMs = System.currentTimeMillis();
+        private final ChatRequest request;
         private Routed routed;
 
-        StepMeter(Context ctx, String stepId, String modelId) {
+        StepMeter(Context ctx, String stepId, String modelId, ChatRequest request) {
+            this.request = request;
             this.ctx = ctx;
             this.stepId = stepId;
             this.modelId = modelId;
         }
 
-        /** Ends a streamed last step, as the relay saw it. */
-        public StepResult finishStream(TokenUsage usage, long firstEventNanos, String errorType) {
-            return finish(routed.offering(), usage, routed.attempts(), 200, errorType, firstEventNanos);
+        /**
+         * Ends a streamed last step, as the relay saw it. A stream cut short before the upstream reported
+         * usage (null) still spent tokens: estimated as for direct calls, about four bytes of request per
+         * prompt token and one token per relayed chunk after the first.
+         */
+        public StepResult finishStream(TokenUsage usage, long relayedEvents, long firstEventNanos, String errorType) {
+            TokenUsage used = usage != null ? usage
+                    : new TokenUsage(Math.max(1, request.body().toString().length() / 4), Math.max(0, relayedEvents - 1));
+            return finish(routed.offering(), used, routed.attempts(), 200, errorType, firstEventNanos);
         }
 
         StepResult finish(Offering offering, TokenUsage usage, int attempts, int status, String errorType) {

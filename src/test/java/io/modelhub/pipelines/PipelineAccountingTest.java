@@ -165,4 +165,25 @@ class PipelineAccountingTest {
         assertThat(last.deploymentId()).isEqualTo(dep);
         assertThat(last.ttftMs()).isNotNull();
     }
+
+    @Test
+    void streamedLastStepCutShortIsMeteredWithEstimatedTokens() {
+        String id = twoStepPipeline();
+        String dep = hub.post("/v1/pipelines/" + id + "/deploy", "{}").json().path("deployment_id").asText();
+        // The first step answers whole; the streamed last step dies after four chunks, before any usage.
+        upstream.then(new MockUpstream.Answer("draft", 1, 0), new MockUpstream.DieMidStream(4));
+        try (TestHub.StreamResponse s = hub.stream("/v1/deployments/" + dep + "/chat/completions",
+                "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"owls\"}]}", TestHub.ADMIN_KEY)) {
+            assertThat(s.rest().getLast()).contains("\"error\"");
+        }
+        long deadline = System.currentTimeMillis() + 5000;
+        while (usage.records().size() < 2 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        UsageRecord last = usage.records().getLast();
+        assertThat(last.errorType()).isEqualTo("upstream_error");
+        assertThat(last.completionTokens()).isEqualTo(3);
+        assertThat(last.promptTokens()).isPositive();
+        assertThat(last.costUsd()).isCloseTo((last.promptTokens() + 3 * 2.0) / 1e6, within(1e-12));
+    }
 }
