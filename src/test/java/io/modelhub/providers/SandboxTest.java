@@ -111,4 +111,25 @@ class SandboxTest {
         assertThat(a.path("usage").path("completion_tokens").asInt()).isEqualTo(3);
         assertThat(a.path("choices").get(0).path("message").path("content").asText()).isEqualTo("Echo: one");
     }
+
+    @Test
+    void answersJsonThatFitsANestedSchemaWithReferences() throws Exception {
+        // The shape Pydantic writes for a model with a nested model and an optional field.
+        JsonNode a = chat("""
+                {"model":"sandbox/chat","messages":[{"role":"user","content":"Ada in London"}],
+                 "response_format":{"type":"json_schema","json_schema":{"name":"Person","strict":true,"schema":{
+                   "$defs":{"Address":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}},
+                                        "required":["city","zip"],"additionalProperties":false}},
+                   "type":"object",
+                   "properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/Address"},
+                                 "nickname":{"anyOf":[{"type":"string"},{"type":"null"}]},
+                                 "tags":{"type":"array","items":{"$ref":"#/$defs/Address"}}},
+                   "required":["name","address","nickname","tags"],"additionalProperties":false}}}}
+                """);
+        JsonNode out = hub.json().readTree(a.path("choices").get(0).path("message").path("content").asText());
+        assertThat(out.path("address").path("city").isTextual()).isTrue();
+        assertThat(out.path("address").path("zip").isTextual()).isTrue();
+        assertThat(out.path("nickname").isTextual()).isTrue();
+        assertThat(out.path("tags").get(0).path("city").isTextual()).isTrue();
+    }
 }

@@ -71,7 +71,7 @@ record SandboxAnswer(
         String format = request.path("response_format").path("type").asText("");
         if ("json_schema".equals(format)) {
             JsonNode schema = request.path("response_format").path("json_schema").path("schema");
-            text = json.valueToTree(exampleOf(schema, lastUser, json)).toString();
+            text = json.valueToTree(exampleOf(schema, schema, lastUser, json, 0)).toString();
         } else if ("json_object".equals(format)) {
             ObjectNode o = json.createObjectNode();
             o.put("echo", lastUser);
@@ -148,14 +148,24 @@ record SandboxAnswer(
         List<ToolCall> calls = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
             JsonNode f = chosen.get(i);
-            String args = json.valueToTree(exampleOf(f.path("parameters"), lastUser, json)).toString();
+            String args = json.valueToTree(exampleOf(f.path("parameters"), f.path("parameters"), lastUser, json, 0)).toString();
             calls.add(new ToolCall("call_" + digest(id + i + f.path("name").asText()).substring(0, 24), f.path("name").asText(), args));
         }
         return List.copyOf(calls);
     }
 
     /** A value that fits the JSON schema, built from the user's words. */
-    private static JsonNode exampleOf(JsonNode schema, String said, ObjectMapper json) {
+    private static JsonNode exampleOf(JsonNode schema, JsonNode root, String said, ObjectMapper json, int depth) {
+        if (depth > 16) {
+            // a recursive schema: stop with the smallest value rather than loop
+            return json.getNodeFactory().nullNode();
+        }
+        String ref = schema.path("$ref").asText("");
+        if (ref.startsWith("#/")) {
+            // Local references, as Pydantic and Zod write nested models ("#/$defs/Address").
+            JsonNode target = root.at(ref.substring(1).replace("~1", "/").replace("~0", "~"));
+            return exampleOf(target.isMissingNode() ? json.createObjectNode() : target, root, said, json, depth + 1);
+        }
         JsonNode type = schema.path("type");
         String t = type.isArray() && !type.isEmpty() ? type.get(0).asText() : type.asText("object");
         if (schema.has("enum") && schema.path("enum").isArray() && !schema.path("enum").isEmpty()) {
@@ -164,8 +174,11 @@ record SandboxAnswer(
         if (schema.has("const")) {
             return schema.path("const");
         }
-        if (schema.has("anyOf") && schema.path("anyOf").isArray() && !schema.path("anyOf").isEmpty()) {
-            return exampleOf(schema.path("anyOf").get(0), said, json);
+        for (String alternatives : new String[] {"anyOf", "oneOf", "allOf"}) {
+            JsonNode options = schema.path(alternatives);
+            if (options.isArray() && !options.isEmpty()) {
+                return exampleOf(options.get(0), root, said, json, depth + 1);
+            }
         }
         return switch (t) {
             case "string" -> json.getNodeFactory().textNode(said.isBlank() ? "sandbox" : abbreviate(said));
@@ -176,13 +189,13 @@ record SandboxAnswer(
             case "array" -> {
                 ArrayNode a = json.createArrayNode();
                 if (schema.has("items")) {
-                    a.add(exampleOf(schema.path("items"), said, json));
+                    a.add(exampleOf(schema.path("items"), root, said, json, depth + 1));
                 }
                 yield a;
             }
             default -> {
                 ObjectNode o = json.createObjectNode();
-                schema.path("properties").fields().forEachRemaining(e -> o.set(e.getKey(), exampleOf(e.getValue(), said, json)));
+                schema.path("properties").fields().forEachRemaining(e -> o.set(e.getKey(), exampleOf(e.getValue(), root, said, json, depth + 1)));
                 yield o;
             }
         };
