@@ -132,4 +132,19 @@ class SandboxTest {
         assertThat(out.path("nickname").isTextual()).isTrue();
         assertThat(out.path("tags").get(0).path("city").isTextual()).isTrue();
     }
+
+    @Test
+    void withToolChoiceAutoCallsTheToolTheMessageIsAboutAndNoOther() {
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}},"
+                + "{\"type\":\"function\",\"function\":{\"name\":\"lookupStockPrice\",\"parameters\":{\"type\":\"object\"}}}]";
+        JsonNode weather = chat("{\"model\":\"sandbox/chat\"," + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"What's the weather in Paris?\"}]}");
+        JsonNode calls = weather.path("choices").get(0).path("message").path("tool_calls");
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).path("function").path("name").asText()).isEqualTo("get_weather");
+        JsonNode stock = chat("{\"model\":\"sandbox/chat\"," + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"The stock price of ACME?\"}]}");
+        assertThat(stock.path("choices").get(0).path("message").path("tool_calls").get(0).path("function").path("name").asText())
+                .isEqualTo("lookupStockPrice");
+        JsonNode none = chat("{\"model\":\"sandbox/chat\"," + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a joke\"}]}");
+        assertThat(none.path("choices").get(0).path("message").path("content").asText()).isEqualTo("Echo: Tell me a joke");
+    }
 }

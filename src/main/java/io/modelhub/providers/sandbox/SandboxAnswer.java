@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>after a tool result: "The tool returned: ..." with the result;</li>
  *   <li>tool calls when {@code tools} are given and {@code tool_choice} is {@code required}, names a
- *       function, or is {@code auto} (or absent) and the last user message mentions a tool's name;</li>
+ *       function, or is {@code auto} (or absent) and the last user message mentions the tool (its name,
+ *       or a telling word of it: "weather" for get_weather);</li>
  *   <li>JSON for {@code response_format} json_object or json_schema (shaped by the schema);</li>
  *   <li>otherwise "Echo: " and the last user message.</li>
  * </ul>
@@ -131,8 +133,7 @@ record SandboxAnswer(
             }
             default -> {
                 for (JsonNode f : functions) {
-                    String name = f.path("name").asText().toLowerCase(Locale.ROOT);
-                    if (said.contains(name) || said.contains(name.replace('_', ' '))) {
+                    if (mentions(said, f.path("name").asText())) {
                         chosen.add(f);
                     }
                 }
@@ -152,6 +153,28 @@ record SandboxAnswer(
             calls.add(new ToolCall("call_" + digest(id + i + f.path("name").asText()).substring(0, 24), f.path("name").asText(), args));
         }
         return List.copyOf(calls);
+    }
+
+    /** Words of a tool's name that say nothing about what it is for ("get_weather" is about "weather"). */
+    private static final Set<String> GENERIC_WORDS = Set.of("get", "set", "fetch", "lookup", "look", "find", "search",
+            "list", "create", "update", "delete", "make", "call", "run", "tool", "agent", "transfer", "the", "for", "from", "with");
+
+    /**
+     * Whether the user's message asks for this tool: it names it ("get_weather" or "get weather"), or
+     * uses one of the telling words of its name ("What's the weather in Oslo?" for get_weather).
+     */
+    static boolean mentions(String said, String toolName) {
+        String name = toolName.toLowerCase(Locale.ROOT);
+        if (said.contains(name) || said.contains(name.replace('_', ' '))) {
+            return true;
+        }
+        for (String word : toolName.split("[_\\-\\s.]+|(?<=[a-z])(?=[A-Z])")) {
+            String w = word.toLowerCase(Locale.ROOT);
+            if (w.length() >= 4 && !GENERIC_WORDS.contains(w) && said.contains(w)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A value that fits the JSON schema, built from the user's words. */
