@@ -238,7 +238,7 @@ public final class CatalogLoader {
 
     static Model sandboxModel(long created) {
         Set<Capability> all = EnumSet.allOf(Capability.class);
-        Offering o = new Offering("sandbox/chat", SANDBOX, "chat", 32768, 4096, new HubConfig.Pricing(0, 0), null, Map.of(), all, "built-in", null);
+        Offering o = new Offering("sandbox/chat", SANDBOX, "sandbox/chat", 32768, 4096, new HubConfig.Pricing(0, 0), null, Map.of(), all, "built-in", null);
         return new Model("sandbox/chat", "Sandbox Chat", SANDBOX, List.of(), 32768, all, List.of(o), created);
     }
 
