@@ -92,3 +92,20 @@ test('an agent with an output type gets a parsed object (json_schema)', async ()
   assert.equal(typeof result.finalOutput.days, 'number');
   assert.equal(result.finalOutput.sunny, true);
 });
+
+test('a triage agent hands off to the weather agent, which answers', async () => {
+  const calls = [];
+  const weather = weatherAgent(calls, { name: 'weather_agent', handoffDescription: 'Answers weather questions' });
+  const triage = new Agent({
+    name: 'triage_agent',
+    instructions: 'Hand weather questions to the weather agent.',
+    model: MODEL,
+    handoffs: [weather],
+  });
+  const result = await run(triage, 'transfer_to_weather_agent please: what is the weather in Paris? use get_weather');
+  assert.equal(result.lastAgent.name, 'weather_agent');
+  assert.ok(result.newItems.some((item) => item.type === 'handoff_output_item'), 'the handoff happened');
+  // The sandbox answers the handoff's tool message itself ("The tool returned: ..."), so the weather
+  // agent answers at once instead of calling get_weather.
+  assert.match(result.finalOutput, /^The tool returned: .*weather_agent/);
+});

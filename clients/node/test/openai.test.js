@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
+import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { MODEL, apiBase, client, hubCall } from '../lib/hub.js';
 
@@ -282,4 +282,112 @@ test('a streamed answer carries the request id and an event-stream content type'
   let text = '';
   for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
   assert.equal(text, 'Echo: Hi');
+});
+
+test('a streamed request for an unknown model fails before streaming with a NotFoundError', async () => {
+  await assert.rejects(
+    openai.chat.completions.create({ model: 'nobody/nothing', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+    OpenAI.NotFoundError,
+  );
+});
+
+test('a key without the model in allowed_models is a PermissionDeniedError (403)', async () => {
+  const created = await hubCall('POST', '/v1/keys', { name: 'sdk-no-models', scopes: ['read'], allowed_models: ['other/model'] });
+  const narrow = new OpenAI({ baseURL: apiBase, apiKey: created.key, maxRetries: 0 });
+  await assert.rejects(
+    narrow.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] }),
+    (err) => {
+      assert.ok(err instanceof OpenAI.PermissionDeniedError, `got ${err?.constructor?.name}: ${err?.message}`);
+      assert.equal(err.status, 403);
+      assert.equal(err.type, 'permission_error');
+      return true;
+    },
+  );
+});
+
+test('a hub access token traded for the key works as the SDK api key', async () => {
+  const token = await hubCall('POST', '/v1/auth/tokens', { scopes: ['read'], ttl_seconds: 300 });
+  assert.equal(token.token_type, 'bearer');
+  const withToken = new OpenAI({ baseURL: apiBase, apiKey: token.access_token, maxRetries: 0 });
+  const reply = await withToken.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'By token' }] });
+  assert.equal(reply.choices[0].message.content, 'Echo: By token');
+});
+
+test('two tools mentioned are called in parallel, streamed with distinct indexes', async () => {
+  const timeTool = {
+    type: 'function',
+    function: { name: 'get_time', description: 'The time in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+  };
+  const runner = openai.chat.completions.stream({
+    model: MODEL,
+    messages: [{ role: 'user', content: 'Use get_weather and get_time for Paris' }],
+    tools: [weatherTool, timeTool],
+  });
+  const final = await runner.finalChatCompletion();
+  const names = final.choices[0].message.tool_calls.map((c) => c.function.name).sort();
+  assert.deepEqual(names, ['get_time', 'get_weather']);
+  for (const call of final.choices[0].message.tool_calls) JSON.parse(call.function.arguments);
+});
+
+test('runTools drives the tool loop to the final answer', async () => {
+  const seen = [];
+  const runner = openai.chat.completions.runTools({
+    model: MODEL,
+    messages: [{ role: 'user', content: 'What is the weather in Paris? use get_weather' }],
+    tools: [
+      zodFunction({
+        name: 'get_weather',
+        parameters: z.object({ city: z.string() }),
+        function: ({ city }) => {
+          seen.push(city);
+          return `Rain in ${city}`;
+        },
+      }),
+    ],
+  });
+  const content = await runner.finalContent();
+  assert.equal(seen.length, 1);
+  assert.match(content, /^The tool returned: Rain in /);
+});
+
+test('max_tokens cuts the answer with finish_reason length; n gives several choices', async () => {
+  const cut = await openai.chat.completions.create({
+    model: MODEL,
+    max_tokens: 2,
+    messages: [{ role: 'user', content: 'A rather long sentence to cut' }],
+  });
+  assert.equal(cut.choices[0].finish_reason, 'length');
+  assert.equal(cut.usage.completion_tokens, 2);
+  const two = await openai.chat.completions.create({ model: MODEL, n: 2, messages: [{ role: 'user', content: 'twice' }] });
+  assert.deepEqual(two.choices.map((c) => c.index), [0, 1]);
+});
+
+test('multi-part content with an image is accepted', async () => {
+  const reply = await openai.chat.completions.create({
+    model: MODEL,
+    messages: [{
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is this?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+      ],
+    }],
+  });
+  assert.equal(reply.choices[0].message.content, 'Echo: What is this? [image]');
+});
+
+test('a stream the client aborts does not disturb the next call', async () => {
+  const stream = await openai.chat.completions.create({
+    model: MODEL,
+    stream: true,
+    messages: [{ role: 'user', content: 'one two three four five six seven eight' }],
+  });
+  for await (const chunk of stream) {
+    if (chunk.choices[0]?.delta?.content) {
+      stream.controller.abort();
+      break;
+    }
+  }
+  const reply = await openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'still here' }] });
+  assert.equal(reply.choices[0].message.content, 'Echo: still here');
 });
