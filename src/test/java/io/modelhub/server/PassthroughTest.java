@@ -6,25 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.testing.TestHub;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.modelhub.testing.UpstreamAndHub;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PassthroughTest {
-    MockUpstream upstream;
-    TestHub hub;
-
-    @BeforeEach
-    void start() {
-        upstream = new MockUpstream();
-        hub = TestHub.start(TestHub.oneProvider("mockai", upstream, "acme/chat-1"));
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    final UpstreamAndHub env = new UpstreamAndHub("mockai", "acme/chat-1");
 
     @Test
     void toolsResponseFormatImagesAndUnknownFieldsReachTheUpstreamUntouched() throws Exception {
@@ -43,13 +31,13 @@ class PassthroughTest {
                  "temperature": 0.25, "seed": 7, "logit_bias": {"50256": -100},
                  "some_vendor_extension": {"nested": [1, 2, {"deep": true}]}}
                 """;
-        TestHub.Response r = hub.post("/v1/chat/completions", body);
+        TestHub.Response r = env.hub().post("/v1/chat/completions", body);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().path("choices").get(0).path("message").path("tool_calls").get(0).path("function").path("name").asText())
                 .isEqualTo("lookup");
 
-        ObjectNode sent = (ObjectNode) hub.json().readTree(body);
-        ObjectNode got = ((ObjectNode) upstream.last().body()).deepCopy();
+        ObjectNode sent = (ObjectNode) env.hub().json().readTree(body);
+        ObjectNode got = ((ObjectNode) env.upstream().last().body()).deepCopy();
         assertThat(got.remove("model").asText()).isEqualTo("upstream-acme-chat-1");
         sent.remove("model");
         assertThat(got).isEqualTo(sent);
@@ -57,16 +45,16 @@ class PassthroughTest {
 
     @Test
     void theClientsKeyIsNeverSentUpstream() {
-        hub.post("/v1/chat/completions", "{\"model\":\"acme/chat-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        assertThat(upstream.last().authorization()).isEqualTo("Bearer upstream-secret-mockai");
-        assertThat(upstream.last().raw()).doesNotContain(TestHub.ADMIN_KEY);
+        env.hub().post("/v1/chat/completions", "{\"model\":\"acme/chat-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(env.upstream().last().authorization()).isEqualTo("Bearer upstream-secret-mockai");
+        assertThat(env.upstream().last().raw()).doesNotContain(TestHub.ADMIN_KEY);
     }
 
     @Test
     void providerSteeringFieldIsNeverForwarded() {
-        hub.post("/v1/chat/completions",
+        env.hub().post("/v1/chat/completions",
                 "{\"model\":\"acme/chat-1\",\"provider\":{\"order\":[\"mockai\"]},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        JsonNode got = upstream.last().body();
+        JsonNode got = env.upstream().last().body();
         assertThat(got.has("provider")).isFalse();
     }
 }

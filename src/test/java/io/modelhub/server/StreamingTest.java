@@ -4,34 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.testing.TestHub;
+import io.modelhub.testing.UpstreamAndHub;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StreamingTest {
     static final String STREAM = "{\"model\":\"acme/chat-1\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    MockUpstream upstream;
-    TestHub hub;
-
-    @BeforeEach
-    void start() {
-        upstream = new MockUpstream();
-        hub = TestHub.start(TestHub.oneProvider("mockai", upstream, "acme/chat-1"));
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    final UpstreamAndHub env = new UpstreamAndHub("mockai", "acme/chat-1");
 
     @Test
     void streamReachesClientBeforeUpstreamEnds() {
-        upstream.always(new MockUpstream.Answer("x", 4, 0));
-        upstream.holdStreams();
-        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
+        env.upstream().always(new MockUpstream.Answer("x", 4, 0));
+        env.upstream().holdStreams();
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
             // The upstream holds back its last token until released: these arrive while it is still sending.
             List<String> early = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -39,7 +27,7 @@ class StreamingTest {
             }
             assertThat(early.get(1)).contains("\"content\":\"t0 \"");
             assertThat(early.get(3)).contains("\"content\":\"t2 \"");
-            upstream.releaseStreams();
+            env.upstream().releaseStreams();
             List<String> rest = s.rest();
             assertThat(rest.getFirst()).contains("\"content\":\"t3 \"");
             assertThat(rest.getLast()).isEqualTo("[DONE]");
@@ -48,22 +36,22 @@ class StreamingTest {
 
     @Test
     void clientDisconnectMidStreamCancelsTheUpstreamRequest() throws Exception {
-        upstream.always(new MockUpstream.Answer("x", 200, 20));
-        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
+        env.upstream().always(new MockUpstream.Answer("x", 200, 20));
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
             assertThat(s.nextData()).contains("assistant");
             assertThat(s.nextData()).contains("t0");
         }
         long deadline = System.currentTimeMillis() + 5000;
-        while (upstream.cancelledStreams() == 0 && System.currentTimeMillis() < deadline) {
+        while (env.upstream().cancelledStreams() == 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(upstream.cancelledStreams()).isEqualTo(1);
+        assertThat(env.upstream().cancelledStreams()).isEqualTo(1);
     }
 
     @Test
     void upstreamDyingMidStreamEndsTheClientStreamWithAnErrorEvent() {
-        upstream.always(new MockUpstream.DieMidStream(3));
-        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
+        env.upstream().always(new MockUpstream.DieMidStream(3));
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
             assertThat(s.status()).isEqualTo(200);
             List<String> events = s.rest();
             assertThat(events).hasSize(4);
@@ -75,8 +63,8 @@ class StreamingTest {
     @Test
     void silenceBetweenChunksLongerThanIdleTimeoutEndsStreamWithTimeoutEvent() {
         // idle_ms is 1000 in TestHub.oneProvider
-        upstream.always(new MockUpstream.Answer("x", 3, 1600));
-        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
+        env.upstream().always(new MockUpstream.Answer("x", 3, 1600));
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
             List<String> events = s.rest();
             assertThat(events.getLast()).contains("\"type\":\"upstream_timeout\"");
             assertThat(events).doesNotContain("[DONE]");
@@ -86,8 +74,8 @@ class StreamingTest {
     @Test
     void firstChunkLaterThanFirstByteTimeoutIs504BeforeAnythingIsSent() {
         // first_byte_ms is 2000 in TestHub.oneProvider
-        upstream.always(new MockUpstream.SlowFirstChunk(3500, new MockUpstream.Answer("x", 2, 0)));
-        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
+        env.upstream().always(new MockUpstream.SlowFirstChunk(3500, new MockUpstream.Answer("x", 2, 0)));
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
             assertThat(s.status()).isEqualTo(504);
             assertThat(String.join("", s.rest())).isEmpty();
         }
