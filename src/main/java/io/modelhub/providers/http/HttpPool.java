@@ -69,7 +69,8 @@ public final class HttpPool implements AutoCloseable {
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
         // Few calls in flight: the cores are idle, and busy-waiting briefly for a fast upstream's answer
         // beats parking and being woken (see Connection.spin). Many in flight: never spin.
-        boolean spin = active.incrementAndGet() <= SPIN_WHILE_ACTIVE_AT_MOST;
+        // Not over TLS: there available() sees no bytes until a read decrypts them, so spinning would only burn time.
+        boolean spin = active.incrementAndGet() <= SPIN_WHILE_ACTIVE_AT_MOST && !tls;
         try {
             return sendCounted(headBytes, body, firstByteMs, spin ? SPIN_NANOS : 0);
         } catch (IOException | RuntimeException e) {
