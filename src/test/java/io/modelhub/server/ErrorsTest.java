@@ -141,4 +141,14 @@ class ErrorsTest {
         assertThat(r.json().path("openapi").asText()).startsWith("3.1");
         assertThat(r.json().path("paths").has("/v1/chat/completions")).isTrue();
     }
+
+    @Test
+    void aFaultInsideTheHubIs500ApiErrorWithoutInternals() {
+        // The store going away under the hub is a hub fault, not the caller's.
+        env.hub().hub().store().close();
+        JsonNode e = assertError(env.hub().get("/v1/keys"), 500, "api_error", "internal_error");
+        String message = e.path("message").asText();
+        assertThat(message).contains("request id");
+        assertThat(message).doesNotContain("Exception").doesNotContain("at io.").doesNotContain("jdbc:");
+    }
 }
