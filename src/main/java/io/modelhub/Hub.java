@@ -161,6 +161,9 @@ public final class Hub implements AutoCloseable {
                 .host(config.server().host())
                 .port(config.server().port())
                 .maxPayloadSize(-1)
+                // Helidon leaves Nagle on by default: a streamed chunk written while the previous one is
+                // unacknowledged would wait for the client's delayed ACK (up to 40 ms).
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 // In-flight requests (long streams included) get this long to finish on shutdown.
                 .shutdownGracePeriod(SHUTDOWN_GRACE)
                 // close() is the one shutdown path (ModelHub.Serve's hook calls it): it must stop the server
