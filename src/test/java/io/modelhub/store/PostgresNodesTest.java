@@ -2,6 +2,7 @@ package io.modelhub.store;
 
 import static io.modelhub.testing.AuthCalls.CHAT;
 import static io.modelhub.testing.AuthCalls.call;
+import static io.modelhub.testing.AuthCalls.chatUntilRefused;
 import static io.modelhub.testing.AuthCalls.createKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,11 +61,7 @@ class PostgresNodesTest {
         String key = created.path("key").asText();
         assertThat(call(b, "POST", "/v1/chat/completions", CHAT, key).status()).isEqualTo(200);
         assertThat(call(a, "DELETE", "/v1/keys/" + created.path("id").asText(), null, TestHub.ADMIN_KEY).status()).isEqualTo(200);
-        TestHub.Response r = call(b, "POST", "/v1/chat/completions", CHAT, key);
-        for (int i = 0; i < 20 && r.status() == 200; i++) {
-            Thread.sleep(50);
-            r = call(b, "POST", "/v1/chat/completions", CHAT, key);
-        }
+        TestHub.Response r = chatUntilRefused(b, key);
         assertThat(r.status()).isEqualTo(401);
     }
 

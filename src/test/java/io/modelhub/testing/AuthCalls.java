@@ -23,6 +23,19 @@ public final class AuthCalls {
         return hub.send(method, path, body, credential, Map.of());
     }
 
+    /**
+     * A chat completion with {@code key} on {@code hub}, repeated while it still succeeds, for at most a
+     * second: a revocation made on another node arrives by asynchronous pub/sub, far below the 30 s cache.
+     */
+    public static TestHub.Response chatUntilRefused(TestHub hub, String key) throws InterruptedException {
+        TestHub.Response r = call(hub, "POST", "/v1/chat/completions", CHAT, key);
+        for (int i = 0; i < 20 && r.status() == 200; i++) {
+            Thread.sleep(50);
+            r = call(hub, "POST", "/v1/chat/completions", CHAT, key);
+        }
+        return r;
+    }
+
     public static void assertError(TestHub.Response r, int status, String type, String code) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.json().path("error").path("type").asText()).isEqualTo(type);

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelhub.testing.AuthCalls;
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.testing.TestHub;
+import io.modelhub.testing.UpstreamAndHub;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every direct call leaves one usage record with the right tokens, cost and timings; GET /v1/usage sums them. */
 class UsageMeteringTest {
@@ -21,27 +21,15 @@ class UsageMeteringTest {
     static final double IN = 1.0 / 1_000_000;
     static final double OUT = 2.0 / 1_000_000;
 
-    MockUpstream upstream;
-    TestHub hub;
-
-    @BeforeEach
-    void start() {
-        upstream = new MockUpstream();
-        hub = TestHub.start(TestHub.oneProvider("mockai", upstream, "acme/chat-1"));
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    final UpstreamAndHub env = new UpstreamAndHub("mockai", "acme/chat-1");
 
     /** The stored records, once there are {@code expected} of them (a call is metered just after its answer is sent). */
     List<UsageRecord> records(int expected) {
         List<UsageRecord> rows = List.of();
         for (int i = 0; i < 500 && rows.size() < expected; i++) {
-            hub.hub().usageWriter().flush();
-            rows = StoredUsage.all(hub.hub().store());
+            env.hub().hub().usageWriter().flush();
+            rows = StoredUsage.all(env.hub().hub().store());
             if (rows.size() < expected) {
                 sleep(10);
             }
@@ -60,7 +48,7 @@ class UsageMeteringTest {
 
     @Test
     void aNonStreamingCallIsMeteredWithTokensCostAndLatency() {
-        TestHub.Response r = hub.post("/v1/chat/completions", CHAT);
+        TestHub.Response r = env.hub().post("/v1/chat/completions", CHAT);
         assertThat(r.status()).isEqualTo(200);
         UsageRecord u = records(1).getFirst();
         assertThat(u.keyId()).isEqualTo("testadmin");
@@ -79,7 +67,7 @@ class UsageMeteringTest {
 
     @Test
     void aStreamIsMeteredWithTheUpstreamUsageEvenWhenTheClientDidNotAskForIt() {
-        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
             assertThat(s.rest().getLast()).isEqualTo("[DONE]");
         }
         UsageRecord u = records(1).getFirst();
@@ -93,8 +81,8 @@ class UsageMeteringTest {
 
     @Test
     void aCallEveryProviderFailedIsMeteredAsAnError() {
-        upstream.always(new MockUpstream.Fail(500, null));
-        TestHub.Response r = hub.post("/v1/chat/completions", CHAT);
+        env.upstream().always(new MockUpstream.Fail(500, null));
+        TestHub.Response r = env.hub().post("/v1/chat/completions", CHAT);
         assertThat(r.status()).isEqualTo(502);
         UsageRecord u = records(1).getFirst();
         assertThat(u.status()).isEqualTo(502);
@@ -105,8 +93,8 @@ class UsageMeteringTest {
 
     @Test
     void aStreamThatDiesMidwayIsMeteredWithEstimatedTokens() {
-        upstream.always(new MockUpstream.DieMidStream(4));
-        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
+        env.upstream().always(new MockUpstream.DieMidStream(4));
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
             assertThat(s.rest().getLast()).contains("\"error\"");
         }
         UsageRecord u = records(1).getFirst();
@@ -119,8 +107,8 @@ class UsageMeteringTest {
 
     @Test
     void aStreamTheClientAbandonsIsStillMeteredWithWhatWasUsed() {
-        upstream.always(new MockUpstream.Answer("long", 200, 10));
-        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
+        env.upstream().always(new MockUpstream.Answer("long", 200, 10));
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/chat/completions", STREAM, TestHub.ADMIN_KEY)) {
             s.nextData();
             s.nextData();
             s.nextData();
@@ -136,20 +124,20 @@ class UsageMeteringTest {
     @Test
     void sameClientRequestIdTwiceGivesTwoRecords() {
         Map<String, String> sameId = Map.of("x-request-id", "retry-1");
-        hub.send("POST", "/v1/chat/completions", CHAT, TestHub.ADMIN_KEY, sameId);
-        hub.send("POST", "/v1/chat/completions", CHAT, TestHub.ADMIN_KEY, sameId);
+        env.hub().send("POST", "/v1/chat/completions", CHAT, TestHub.ADMIN_KEY, sameId);
+        env.hub().send("POST", "/v1/chat/completions", CHAT, TestHub.ADMIN_KEY, sameId);
         assertThat(records(2)).extracting(UsageRecord::requestId).containsExactly("retry-1", "retry-1");
     }
 
     @Test
     void getUsageSumsTheCallsInTotalAndPerGroup() {
-        hub.post("/v1/chat/completions", CHAT);
-        hub.post("/v1/chat/completions", CHAT);
-        upstream.always(new MockUpstream.Fail(500, null));
-        hub.post("/v1/chat/completions", CHAT);
+        env.hub().post("/v1/chat/completions", CHAT);
+        env.hub().post("/v1/chat/completions", CHAT);
+        env.upstream().always(new MockUpstream.Fail(500, null));
+        env.hub().post("/v1/chat/completions", CHAT);
         records(3);
 
-        TestHub.Response total = hub.get("/v1/usage");
+        TestHub.Response total = env.hub().get("/v1/usage");
         assertThat(total.status()).isEqualTo(200);
         JsonNode body = total.json();
         assertThat(body.path("object").asText()).isEqualTo("list");
@@ -165,19 +153,19 @@ class UsageMeteringTest {
         assertThat(t.path("cost_usd").asDouble()).isCloseTo(2 * (11 * IN + 7 * OUT), within(1e-9));
         assertThat(body.path("data").get(0).path("calls").asLong()).isEqualTo(3);
 
-        JsonNode byModel = hub.get("/v1/usage?group_by=model").json();
+        JsonNode byModel = env.hub().get("/v1/usage?group_by=model").json();
         assertThat(byModel.path("group_by").asText()).isEqualTo("model");
         assertThat(byModel.path("data").get(0).path("group").asText()).isEqualTo("acme/chat-1");
         assertThat(byModel.path("data").get(0).path("calls").asLong()).isEqualTo(3);
 
-        JsonNode byKey = hub.get("/v1/usage?group_by=key&key_id=testadmin").json();
+        JsonNode byKey = env.hub().get("/v1/usage?group_by=key&key_id=testadmin").json();
         assertThat(byKey.path("key_id").asText()).isEqualTo("testadmin");
         assertThat(byKey.path("data").get(0).path("group").asText()).isEqualTo("testadmin");
 
-        JsonNode byDay = hub.get("/v1/usage?group_by=day").json();
+        JsonNode byDay = env.hub().get("/v1/usage?group_by=day").json();
         assertThat(byDay.path("data").get(0).path("group").asText()).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
 
-        JsonNode past = hub.get("/v1/usage?from=2020-01-01&to=2020-01-31").json();
+        JsonNode past = env.hub().get("/v1/usage?from=2020-01-01&to=2020-01-31").json();
         assertThat(past.path("from").asText()).isEqualTo("2020-01-01T00:00:00Z");
         assertThat(past.path("to").asText()).isEqualTo("2020-02-01T00:00:00Z");
         assertThat(past.path("total").path("calls").asLong()).isZero();
@@ -185,28 +173,28 @@ class UsageMeteringTest {
 
     @Test
     void aReadKeySeesOnlyItsOwnUsageOverHttpAndTheAdminSeesEveryKey() {
-        JsonNode key = AuthCalls.createKey(hub, "{\"name\":\"reader\",\"scopes\":[\"read\"]}");
+        JsonNode key = AuthCalls.createKey(env.hub(), "{\"name\":\"reader\",\"scopes\":[\"read\"]}");
         String reader = key.path("key").asText();
         String readerId = key.path("id").asText();
-        assertThat(AuthCalls.call(hub, "POST", "/v1/chat/completions", CHAT, reader).status()).isEqualTo(200);
-        hub.post("/v1/chat/completions", CHAT);
-        hub.post("/v1/chat/completions", CHAT);
+        assertThat(AuthCalls.call(env.hub(), "POST", "/v1/chat/completions", CHAT, reader).status()).isEqualTo(200);
+        env.hub().post("/v1/chat/completions", CHAT);
+        env.hub().post("/v1/chat/completions", CHAT);
         records(3);
 
-        JsonNode own = AuthCalls.call(hub, "GET", "/v1/usage?group_by=key", null, reader).json();
+        JsonNode own = AuthCalls.call(env.hub(), "GET", "/v1/usage?group_by=key", null, reader).json();
         assertThat(own.path("key_id").asText()).isEqualTo(readerId);
         assertThat(own.path("total").path("calls").asLong()).isEqualTo(1);
         assertThat(own.path("data")).hasSize(1);
         assertThat(own.path("data").get(0).path("group").asText()).isEqualTo(readerId);
 
-        AuthCalls.assertError(AuthCalls.call(hub, "GET", "/v1/usage?key_id=testadmin", null, reader), 403, "permission_error",
+        AuthCalls.assertError(AuthCalls.call(env.hub(), "GET", "/v1/usage?key_id=testadmin", null, reader), 403, "permission_error",
                 "insufficient_scope");
 
-        JsonNode all = hub.get("/v1/usage?group_by=key").json();
+        JsonNode all = env.hub().get("/v1/usage?group_by=key").json();
         assertThat(all.path("key_id").isNull()).isTrue();
         assertThat(all.path("total").path("calls").asLong()).isEqualTo(3);
         assertThat(all.path("data")).hasSize(2);
-        assertThat(hub.get("/v1/usage?key_id=" + readerId).json().path("total").path("calls").asLong()).isEqualTo(1);
+        assertThat(env.hub().get("/v1/usage?key_id=" + readerId).json().path("total").path("calls").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -220,7 +208,7 @@ class UsageMeteringTest {
     }
 
     private void assertBad(String path, String param, String code) {
-        TestHub.Response r = hub.get(path);
+        TestHub.Response r = env.hub().get(path);
         assertThat(r.status()).as(path).isEqualTo(400);
         JsonNode e = r.json().path("error");
         assertThat(e.path("type").asText()).isEqualTo("invalid_request_error");
@@ -230,7 +218,7 @@ class UsageMeteringTest {
 
     @Test
     void withUsageDisabledCallsAreServedButNotStored() throws Exception {
-        try (TestHub off = TestHub.start(TestHub.oneProvider("mockai", upstream, "acme/chat-1") + "usage: {enabled: false}\n")) {
+        try (TestHub off = TestHub.start(TestHub.oneProvider("mockai", env.upstream(), "acme/chat-1") + "usage: {enabled: false}\n")) {
             assertThat(off.hub().usageWriter()).isNull();
             assertThat(off.post("/v1/chat/completions", CHAT).status()).isEqualTo(200);
             assertThat(off.get("/v1/usage").json().path("total").path("calls").asLong()).isZero();
@@ -240,7 +228,7 @@ class UsageMeteringTest {
 
     @Test
     void usageNeedsACredential() {
-        TestHub.Response r = hub.send("GET", "/v1/usage", null, null, Map.of());
+        TestHub.Response r = env.hub().send("GET", "/v1/usage", null, null, Map.of());
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().path("error").path("type").asText()).isEqualTo("authentication_error");
     }
