@@ -1,5 +1,5 @@
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.modelhub.Hub;
+import io.modelhub.server.Hub;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
 import io.modelhub.store.Store;

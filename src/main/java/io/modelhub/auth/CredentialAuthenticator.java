@@ -4,7 +4,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.text.ParseException;
 
 /**

@@ -9,7 +9,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;

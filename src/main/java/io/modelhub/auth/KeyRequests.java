@@ -3,7 +3,7 @@ package io.modelhub.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -3,7 +3,7 @@ package io.modelhub.auth;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.modelhub.config.ConfigException;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

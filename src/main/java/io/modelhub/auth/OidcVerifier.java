@@ -12,7 +12,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.modelhub.config.HubConfig;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.util.Collection;

@@ -12,7 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.auth.Principal;
 import io.modelhub.config.ConfigException;
 import io.modelhub.config.HubConfig;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;

@@ -6,7 +6,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.modelhub.auth.Principal;
 import io.modelhub.config.HubConfig;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import io.modelhub.usage.UsageListener;
 import io.modelhub.usage.UsageRecord;
 import java.time.Duration;

@@ -8,12 +8,12 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.auth.Principal;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import io.modelhub.limits.Limiter;
-import io.modelhub.server.ChatRelay;
-import io.modelhub.server.ChatRequest;
-import io.modelhub.server.Headers;
-import io.modelhub.server.RequestIds;
+import io.modelhub.chat.ChatRelay;
+import io.modelhub.api.ChatRequest;
+import io.modelhub.api.Headers;
+import io.modelhub.api.RequestIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

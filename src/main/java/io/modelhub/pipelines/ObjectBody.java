@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
-import io.modelhub.server.ApiException;
-import io.modelhub.server.Bodies;
+import io.modelhub.api.ApiException;
+import io.modelhub.api.Bodies;
 import java.io.IOException;
 
 /** Reads a request body that must be a JSON object (an empty body counts as {@code {}} where allowed). */

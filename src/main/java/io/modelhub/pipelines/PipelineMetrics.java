@@ -3,7 +3,7 @@ package io.modelhub.pipelines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import io.modelhub.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package io.modelhub.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

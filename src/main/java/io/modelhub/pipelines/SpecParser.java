@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.catalog.Catalog;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

@@ -1,7 +1,7 @@
 package io.modelhub.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.modelhub.routing;
 
 import io.modelhub.providers.UpstreamException;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,12 @@
 package io.modelhub.server;
 
+import io.modelhub.api.ApiException;
+import io.modelhub.api.Errors;
+import io.modelhub.api.RequestIds;
+import io.modelhub.auth.Guard;
+
 import io.helidon.webserver.http.HttpRouting;
-import io.modelhub.Hub;
+import io.modelhub.server.Hub;
 import io.modelhub.catalog.CatalogEndpoints;
 import io.modelhub.pipelines.DeploymentsEndpoint;
 import io.modelhub.pipelines.PipelinesEndpoint;

@@ -10,7 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.auth.Principal;
 import io.modelhub.auth.Scope;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.DateTimeException;

@@ -3,7 +3,7 @@ package io.modelhub.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelhub.server.Json;
+import io.modelhub.api.Json;
 import io.modelhub.server.OpenApiEndpoint;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelhub.Hub;
+import io.modelhub.server.Hub;
 import io.modelhub.config.ConfigException;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;

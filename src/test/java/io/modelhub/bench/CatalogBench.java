@@ -8,7 +8,7 @@ import io.modelhub.catalog.Model;
 import io.modelhub.catalog.ModelFilter;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
-import io.modelhub.server.Json;
+import io.modelhub.api.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

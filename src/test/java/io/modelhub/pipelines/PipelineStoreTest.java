@@ -3,7 +3,7 @@ package io.modelhub.pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelhub.server.Json;
+import io.modelhub.api.Json;
 import io.modelhub.store.Store;
 import io.modelhub.testing.TestStores;
 import io.modelhub.testing.UsageRows;

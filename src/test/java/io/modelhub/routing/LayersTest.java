@@ -16,7 +16,7 @@ import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.providers.openai.OpenAiProvider;
 import io.modelhub.providers.sandbox.SandboxProvider;
-import io.modelhub.server.Json;
+import io.modelhub.api.Json;
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.usage.UsageParser;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.modelhub.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelhub.Hub;
+import io.modelhub.server.Hub;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
 import java.io.BufferedReader;

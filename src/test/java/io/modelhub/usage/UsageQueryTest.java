@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.uri.UriQuery;
 import io.modelhub.auth.Principal;
 import io.modelhub.auth.Scope;
-import io.modelhub.server.ApiException;
+import io.modelhub.api.ApiException;
 import io.modelhub.store.Store;
 import io.modelhub.testing.TestStores;
 import java.time.Clock;

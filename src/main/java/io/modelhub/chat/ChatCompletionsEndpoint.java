@@ -1,4 +1,11 @@
-package io.modelhub.server;
+package io.modelhub.chat;
+
+import io.modelhub.api.ApiException;
+import io.modelhub.api.Bodies;
+import io.modelhub.api.ChatRequest;
+import io.modelhub.api.Errors;
+import io.modelhub.api.RequestIds;
+import io.modelhub.api.Headers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.http.ServerRequest;

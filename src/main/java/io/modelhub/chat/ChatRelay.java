@@ -1,4 +1,8 @@
-package io.modelhub.server;
+package io.modelhub.chat;
+
+import io.modelhub.api.ApiException;
+import io.modelhub.api.Errors;
+import io.modelhub.api.Headers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Header;

@@ -1,4 +1,4 @@
-package io.modelhub.server;
+package io.modelhub.api;
 
 import java.util.Map;
 

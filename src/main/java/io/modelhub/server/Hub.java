@@ -1,4 +1,4 @@
-package io.modelhub;
+package io.modelhub.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
@@ -27,12 +27,12 @@ import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.pipelines.Pipelines;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
-import io.modelhub.server.Bodies;
-import io.modelhub.server.ChatCompletionsEndpoint;
-import io.modelhub.server.Errors;
-import io.modelhub.server.Guard;
+import io.modelhub.api.Bodies;
+import io.modelhub.chat.ChatCompletionsEndpoint;
+import io.modelhub.api.Errors;
+import io.modelhub.auth.Guard;
 import io.modelhub.server.HealthEndpoint;
-import io.modelhub.server.Json;
+import io.modelhub.api.Json;
 import io.modelhub.server.OpenApiEndpoint;
 import io.modelhub.server.Routes;
 import io.modelhub.store.Store;

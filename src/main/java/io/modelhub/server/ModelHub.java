@@ -1,4 +1,4 @@
-package io.modelhub;
+package io.modelhub.server;
 
 import io.modelhub.config.ConfigException;
 import io.modelhub.config.ConfigLoader;

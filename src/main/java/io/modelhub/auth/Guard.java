@@ -1,4 +1,6 @@
-package io.modelhub.server;
+package io.modelhub.auth;
+
+import io.modelhub.api.ApiException;
 
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;

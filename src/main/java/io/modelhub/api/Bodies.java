@@ -1,4 +1,4 @@
-package io.modelhub.server;
+package io.modelhub.api;
 
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.modelhub.server;
+package io.modelhub.api;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

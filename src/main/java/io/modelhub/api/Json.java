@@ -1,4 +1,4 @@
-package io.modelhub.server;
+package io.modelhub.api;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
