@@ -16,12 +16,10 @@ import io.modelhub.api.ApiException;
 import io.modelhub.api.ChatRequest;
 import io.modelhub.usage.Metering;
 import io.modelhub.usage.TokenUsage;
-import io.modelhub.usage.UsageRecord;
+import io.modelhub.usage.CallMeter;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -34,8 +32,7 @@ public final class PipelineRunner {
     private final ObjectMapper json;
     private final CatalogHolder catalog;
     private final Router router;
-    private final Metering metering;
-    private final SecureRandom random = new SecureRandom();
+    private final CallMeter callMeter;
 
     /** Who runs what: the usage records of the run carry these. {@code deploymentId} is null for tests. */
     public record Context(Principal caller, String requestId, String pipelineId, String deploymentId, int version, boolean test) {}
@@ -59,7 +56,12 @@ public final class PipelineRunner {
         this.json = json;
         this.catalog = catalog;
         this.router = router;
-        this.metering = metering;
+        this.callMeter = new CallMeter(metering);
+    }
+
+    private CallMeter.Call meter(Context ctx, Model model, ChatRequest request) {
+        return callMeter.start(ctx.caller(), model.id(), ctx.requestId(), request.body().toString().length(),
+                new CallMeter.Origin(ctx.pipelineId(), ctx.deploymentId(), ctx.version(), ctx.test()));
     }
 
     /** Runs the pipeline; with {@code streamLast} the last step is requested as a stream and handed back unread. */
@@ -77,7 +79,7 @@ public final class PipelineRunner {
                         + "' of this pipeline calls.", "model_not_allowed");
             }
             ChatRequest request = ChatRequest.of(body(step, input, outputs, stream), true);
-            StepMeter meter = new StepMeter(ctx, step.id(), model.id(), request);
+            StepMeter meter = new StepMeter(step.id(), model.id(), meter(ctx, model, request));
             Routed routed;
             try {
                 routed = router.route(model, request, ctx.requestId(), null);
@@ -177,53 +179,31 @@ public final class PipelineRunner {
     }
 
     /** Measures one step's model call and writes its usage record when it ends. */
-    public final class StepMeter {
-        private final Context ctx;
+    public static final class StepMeter {
         private final String stepId;
         private final String modelId;
-        private final long startedNanos = System.nanoTime();
-        private final long startedMs = System.currentTimeMillis();
-        private final ChatRequest request;
+        private final CallMeter.Call call;
         private Routed routed;
 
-        StepMeter(Context ctx, String stepId, String modelId, ChatRequest request) {
-            this.request = request;
-            this.ctx = ctx;
+        StepMeter(String stepId, String modelId, CallMeter.Call call) {
             this.stepId = stepId;
             this.modelId = modelId;
+            this.call = call;
         }
 
-        /**
-         * Ends a streamed last step, as the relay saw it. A stream cut short before the upstream reported
-         * usage (null) still spent tokens: estimated as for direct calls, about four bytes of request per
-         * prompt token and one token per relayed chunk after the first.
-         */
+        /** Ends a streamed last step, as the relay saw it; usage null (never reported) is estimated as for direct calls. */
         public StepResult finishStream(TokenUsage usage, long relayedEvents, long firstEventNanos, String errorType) {
-            TokenUsage used = usage != null ? usage
-                    : new TokenUsage(Math.max(1, request.body().toString().length() / 4), Math.max(0, relayedEvents - 1));
-            return finish(routed.offering(), used, routed.attempts(), 200, errorType, firstEventNanos);
+            call.firstTokenAt(firstEventNanos);
+            CallMeter.Metered m = call.finish(routed.offering(), usage, relayedEvents, 200, errorType);
+            return result(m, routed.attempts());
         }
 
         StepResult finish(Offering offering, TokenUsage usage, int attempts, int status, String errorType) {
-            return finish(offering, usage, attempts, status, errorType, 0);
+            return result(call.finish(offering, usage, 0, status, errorType), attempts);
         }
 
-        private StepResult finish(Offering offering, TokenUsage usage, int attempts, int status, String errorType, long firstEventNanos) {
-            long latency = (System.nanoTime() - startedNanos) / 1_000_000;
-            double cost = offering == null ? 0.0 : offering.costUsd(usage.promptTokens(), usage.completionTokens());
-            String provider = offering == null ? null : offering.providerId();
-            metering.record(new UsageRecord(newId(), startedMs, ctx.caller().keyId(), modelId, provider,
-                    ctx.pipelineId(), ctx.deploymentId(), ctx.version(), ctx.test(),
-                    usage.promptTokens(), usage.completionTokens(), cost, latency,
-                    firstEventNanos == 0 ? null : (firstEventNanos - startedNanos) / 1_000_000,
-                    status, errorType, ctx.requestId()));
-            return new StepResult(stepId, modelId, provider, attempts, null, usage, cost, latency);
+        private StepResult result(CallMeter.Metered m, int attempts) {
+            return new StepResult(stepId, modelId, m.provider(), attempts, null, m.usage(), m.costUsd(), m.latencyMs());
         }
-    }
-
-    private String newId() {
-        byte[] b = new byte[12];
-        random.nextBytes(b);
-        return "use_" + HexFormat.of().formatHex(b);
     }
 }

@@ -29,6 +29,7 @@ import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
 import io.modelhub.api.Bodies;
 import io.modelhub.chat.ChatCompletionsEndpoint;
+import io.modelhub.chat.ModelCalls;
 import io.modelhub.api.Errors;
 import io.modelhub.auth.Guard;
 import io.modelhub.server.HealthEndpoint;
@@ -68,6 +69,7 @@ public final class Hub implements AutoCloseable {
     private final Router router;
     private final HealthEndpoint healthEndpoint;
     private final OpenApiEndpoint openApi;
+    private final ModelCalls modelCalls;
     private final ChatCompletionsEndpoint chat;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Metering metering = new Metering();
@@ -132,7 +134,8 @@ public final class Hub implements AutoCloseable {
         Bodies bodies = new Bodies(config.server().maxBodyBytes());
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
-        this.chat = new ChatCompletionsEndpoint(json, bodies, catalog, router, errors, metering, limiter);
+        this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
+        this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors);
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
         UsageStore usageStore = new UsageStore(store);
         this.usage = new UsageEndpoint(json, usageStore, Clock.systemUTC());
@@ -314,6 +317,11 @@ public final class Hub implements AutoCloseable {
 
     public OpenApiEndpoint openApi() {
         return openApi;
+    }
+
+    /** Admits, meters and routes one model call for any inbound API (chat completions and those translated onto it). */
+    public ModelCalls modelCalls() {
+        return modelCalls;
     }
 
     public ChatCompletionsEndpoint chat() {

@@ -1,0 +1,110 @@
+package io.modelhub.usage;
+
+import io.modelhub.auth.Principal;
+import io.modelhub.catalog.Offering;
+
+/**
+ * Meters one model call from start to end, whatever route made it (chat completions, pipelines,
+ * deployments, and every API translated onto chat): the one place that turns a call into its
+ * {@link UsageRecord}, with one token-estimate rule and one record-id format.
+ */
+public final class CallMeter {
+    /** About four bytes of JSON per token: the up-front estimate for limits, and for streams cut short. */
+    private static final int BYTES_PER_TOKEN = 4;
+
+    private final Metering metering;
+
+    public CallMeter(Metering metering) {
+        this.metering = metering;
+    }
+
+    /** Where a call came from, as its usage record tells it; {@link #DIRECT} for a plain API call. */
+    public record Origin(String pipelineId, String deploymentId, Integer pipelineVersion, boolean test) {
+        public static final Origin DIRECT = new Origin(null, null, null, false);
+    }
+
+    /** What a finished call was metered as. */
+    public record Metered(String recordId, String provider, TokenUsage usage, double costUsd, long latencyMs) {}
+
+    /** The tokens a request of {@code bytes} bytes is expected to take as its prompt (at least one). */
+    public static long estimatePromptTokens(long bytes) {
+        return Math.max(1, bytes / BYTES_PER_TOKEN);
+    }
+
+    /**
+     * Starts metering a call now.
+     *
+     * @param promptBytes the size of what is sent as the prompt, for the estimate when the upstream never reports usage
+     */
+    public Call start(Principal caller, String modelId, String requestId, long promptBytes, Origin origin) {
+        return new Call(caller, modelId, requestId, promptBytes, origin);
+    }
+
+    /** One call being metered; {@link #finish} writes its record, once. */
+    public final class Call {
+        private final Principal caller;
+        private final String modelId;
+        private final String requestId;
+        private final long promptBytes;
+        private final Origin origin;
+        private final long startedNanos = System.nanoTime();
+        private final long startedMs = System.currentTimeMillis();
+        private long firstTokenNanos;
+        private boolean finished;
+
+        private Call(Principal caller, String modelId, String requestId, long promptBytes, Origin origin) {
+            this.caller = caller;
+            this.modelId = modelId;
+            this.requestId = requestId;
+            this.promptBytes = promptBytes;
+            this.origin = origin;
+        }
+
+        /** Marks when the first token reached the caller ({@code System.nanoTime()}); the first mark wins, 0 is ignored. */
+        public void firstTokenAt(long nanos) {
+            if (firstTokenNanos == 0 && nanos != 0) {
+                firstTokenNanos = nanos;
+            }
+        }
+
+        public String requestId() {
+            return requestId;
+        }
+
+        /**
+         * The usage of a stream that ended before the upstream reported it (client gone, upstream failed):
+         * the tokens were still spent, so they are estimated rather than metered as zero: the prompt from
+         * its size, and one token per relayed chunk after the first (which carries the role).
+         */
+        public TokenUsage estimate(long relayedEvents) {
+            return new TokenUsage(estimatePromptTokens(promptBytes), Math.max(0, relayedEvents - 1));
+        }
+
+        /**
+         * Ends the call and writes its usage record. {@code offering} is the one that answered (or was tried
+         * last), null when none was reached; {@code usage} null means "not reported": estimated from what was relayed.
+         */
+        public Metered finish(Offering offering, TokenUsage usage, long relayedEvents, int status, String errorType) {
+            if (finished) {
+                throw new IllegalStateException("call " + requestId + " was already metered");
+            }
+            finished = true;
+            TokenUsage used = usage != null ? usage : (offering == null ? TokenUsage.NONE : estimate(relayedEvents));
+            long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
+            double cost = offering == null ? 0.0 : offering.costUsd(used.promptTokens(), used.completionTokens());
+            String provider = offering == null ? null : offering.providerId();
+            String id = UsageRecord.newId();
+            metering.record(new UsageRecord(id, startedMs, caller.keyId(), modelId, provider,
+                    origin.pipelineId(), origin.deploymentId(), origin.pipelineVersion(), origin.test(),
+                    used.promptTokens(), used.completionTokens(), cost, latencyMs,
+                    firstTokenNanos == 0 ? null : (firstTokenNanos - startedNanos) / 1_000_000,
+                    status, errorType, requestId));
+            return new Metered(id, provider, used, cost, latencyMs);
+        }
+
+        /** Ends a call that never reached an upstream (refused by routing): no tokens, no provider. */
+        public Metered fail(int status, String errorType) {
+            return finish(null, TokenUsage.NONE, 0, status, errorType);
+        }
+    }
+}
