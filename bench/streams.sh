@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Streams at scale. A slow OpenAI-compatible SSE upstream (CHUNKS content chunks INTERVAL_MS apart), a
+# plain nginx proxy in front of it (proxy_buffering off, keep-alive pool), and the hub in front of it
+# (auth, limits and metering on, the launcher's default JVM settings). For each N, N streams are opened
+# at once, each on a new connection, against the upstream directly, through nginx and through the hub;
+# it prints completed/failed streams, TTFT p50/p99, stream duration p50/p99 and the hub's RSS.
+#   bench/streams.sh [N ...]          default: 300 2000 8000
+# Env: CHUNKS (20), INTERVAL_MS (100).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NS=${*:-300 2000 8000}
+CHUNKS=${CHUNKS:-20}; INTERVAL_MS=${INTERVAL_MS:-100}
+command -v nginx >/dev/null || { echo "bench: needs nginx (apt-get install nginx-light)" >&2; exit 1; }
+. .mvn/java-home.sh
+ulimit -n 20000 2>/dev/null || true
+
+OUT=bench/out/streams; rm -rf "$OUT"; mkdir -p "$OUT"/{body,proxy,fastcgi,uwsgi,scgi}
+DIR=$(cd "$OUT" && pwd)
+UP=18091; PROXY=18092; HUB=18093
+sed -e "s#@DIR@#$DIR#g" -e "s#@UPSTREAM_PORT@#$UP#g" -e "s#@PROXY_PORT@#$PROXY#g" bench/streams/nginx.conf.template > "$DIR/nginx.conf"
+[ -f target/modelhub.jar ] && [ -z "$(find src/main pom.xml -newer target/modelhub.jar -print -quit)" ] \
+  || ./mvnw -q -B -DskipTests package
+# Compile the bench tool once (the source launcher would compile it on every start).
+"$JAVA_HOME/bin/javac" -d "$DIR/classes" bench/streams/StreamBench.java
+
+ADMIN_KEY="mh-benchadmin.$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+cat > "$DIR/modelhub.yaml" <<YAML
+server: {port: $HUB}
+providers:
+  - id: slow
+    kind: openai
+    base_url: http://127.0.0.1:$UP/v1
+    api_key: bench-upstream-key
+    timeouts: {connect_ms: 10000, first_byte_ms: 60000, idle_ms: 30000}
+models:
+  - id: bench/stream
+    offerings:
+      - provider: slow
+        upstream_model: bench-upstream
+        pricing: {input_per_mtok: 0.1, output_per_mtok: 0.2}
+YAML
+
+cleanup() {
+  for p in ${HUB_PID:-} ${UP_PID:-}; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  [ -f "$DIR/nginx.pid" ] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+"$JAVA_HOME/bin/java" -cp "$DIR/classes" StreamBench upstream $UP "$CHUNKS" "$INTERVAL_MS" > "$DIR/upstream.log" 2>&1 &
+UP_PID=$!
+nginx -c "$DIR/nginx.conf" -p "$DIR"
+# The hub as a user starts it: the launcher's own JVM settings (./modelhub), not tuned for the bench.
+MODELHUB_ADMIN_KEY="$ADMIN_KEY" ./modelhub serve --config "$DIR/modelhub.yaml" --data-dir "$DIR/data" > "$DIR/hub.log" 2>&1 &
+HUB_PID=$!
+for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$HUB/health/ready" >/dev/null && break; sleep 0.2; done
+JPID=$(pgrep -f "modelhub.jar serve --config $DIR/modelhub.yaml" | head -1)
+BENCH_KEY=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","scopes":["read"],"rpm":2000000000,"tpm":2000000000,"budget_usd":1000000000}' \
+  "http://127.0.0.1:$HUB/v1/keys" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+[ -n "$BENCH_KEY" ] || { echo "bench: could not create the bench key; see $DIR/hub.log" >&2; exit 1; }
+
+client() { "$JAVA_HOME/bin/java" -Xss256k -cp "$DIR/classes" StreamBench client "$@"; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$JPID/status"; }
+# Warm up every path (and the hub's JIT) with a few hundred streams.
+client "http://127.0.0.1:$HUB/v1/chat/completions" 300 "$BENCH_KEY" > /dev/null
+client "http://127.0.0.1:$PROXY/v1/chat/completions" 300 > /dev/null
+sleep 2
+
+printf "%-9s %6s %9s %6s %11s %11s %11s %11s %14s\n" target streams completed failed ttft_p50 ttft_p99 dur_p50 dur_p99 hub_rss_peak | tee "$DIR/results.txt"
+for n in $NS; do
+  for target in direct nginx hub; do
+    case $target in
+      direct) url="http://127.0.0.1:$UP/v1/chat/completions"; key="";;
+      nginx) url="http://127.0.0.1:$PROXY/v1/chat/completions"; key="";;
+      hub) url="http://127.0.0.1:$HUB/v1/chat/completions"; key="$BENCH_KEY";;
+    esac
+    idle=$(rss_kib); peak=$idle
+    client "$url" "$n" $key > "$DIR/client.out" &
+    CP=$!
+    while kill -0 $CP 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.1; done
+    wait $CP
+    read -r ok bad t50 t99 d50 d99 < "$DIR/client.out"
+    rss="-"
+    [ "$target" = hub ] && rss="$(( peak / 1024 ))MiB(+$(( (peak - idle) / n ))KiB/stream)"
+    printf "%-9s %6d %9d %6d %9sms %9sms %9sms %9sms %14s\n" $target "$n" "$ok" "$bad" "$t50" "$t99" "$d50" "$d99" "$rss" | tee -a "$DIR/results.txt"
+    sleep 3
+  done
+done
