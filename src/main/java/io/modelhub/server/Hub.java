@@ -164,6 +164,10 @@ public final class Hub implements AutoCloseable {
                 .host(config.server().host())
                 .port(config.server().port())
                 .maxPayloadSize(-1)
+                // A burst of new connections (thousands of streams opened at once) must wait in the accept
+                // queue, not be dropped: a dropped SYN costs the client a 1 s retransmit before its first token.
+                // Helidon's default is 1024; the kernel caps it at net.core.somaxconn.
+                .backlog(16384)
                 // Helidon leaves Nagle on by default: a streamed chunk written while the previous one is
                 // unacknowledged would wait for the client's delayed ACK (up to 40 ms).
                 .connectionOptions(o -> o.tcpNoDelay(true))
