@@ -99,6 +99,15 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         return new ChatRequest(body, model == null || model.isNull() ? null : model.asText(), stream, includeUsage);
     }
 
+    /** The request's bound on output tokens ({@code max_completion_tokens}, else {@code max_tokens}), or null. */
+    public Long maxOutputTokens() {
+        JsonNode v = body.get("max_completion_tokens");
+        if (v == null || v.isNull()) {
+            v = body.get("max_tokens");
+        }
+        return v == null || v.isNull() ? null : v.longValue();
+    }
+
     private static boolean bool(ObjectNode node, String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
