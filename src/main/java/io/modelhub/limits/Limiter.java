@@ -77,6 +77,22 @@ public final class Limiter implements UsageListener {
         }
     }
 
+    /**
+     * Reserves the worst-case cost of one more model call of an admitted request (a pipeline step) against
+     * the caller's budget, or throws 429 {@code budget_exceeded}; null when the caller has no budget.
+     * {@link #release(Budgets.Hold)} ends it once the call is metered.
+     */
+    public Budgets.Hold reserveBudget(Principal caller, Demand demand) {
+        return reserveBudget(caller.keyId(), lookup.limitsOf(caller), demand);
+    }
+
+    /** Ends a reservation of {@link #reserveBudget(Principal, Demand)} (null: nothing to end). */
+    public void release(Budgets.Hold hold) {
+        if (hold != null) {
+            budgets.release(hold);
+        }
+    }
+
     /** Ends what {@link #admit} reserved for a call; its usage record must have been written first. */
     public void release(Admission admission) {
         if (admission.hold() != null) {

@@ -85,13 +85,17 @@ class ConcurrentLimitsTest {
 
     /** Sends {@link #CALLS} requests at once, spread over the hubs; answers the statuses (and checks every refusal). */
     private List<Integer> burst(String key, String body, boolean stream) throws Exception {
+        return burst("/v1/chat/completions", key, body, stream);
+    }
+
+    private List<Integer> burst(String path, String key, String body, boolean stream) throws Exception {
         List<Future<Integer>> answers = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < CALLS; i++) {
                 TestHub hub = hubs.get(i % hubs.size());
                 answers.add(pool.submit(() -> {
                     if (stream) {
-                        try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", body, key)) {
+                        try (TestHub.StreamResponse s = hub.stream(path, body, key)) {
                             List<String> events = s.rest();
                             if (s.status() == 200) {
                                 assertThat(events).last().isEqualTo("[DONE]");
@@ -99,7 +103,7 @@ class ConcurrentLimitsTest {
                             return s.status();
                         }
                     }
-                    TestHub.Response r = hub.send("POST", "/v1/chat/completions", body, key, Map.of());
+                    TestHub.Response r = hub.send("POST", path, body, key, Map.of());
                     if (r.status() == 429) {
                         assertThat(r.json().path("error").path("type").asText()).isEqualTo("rate_limit_error");
                     }
@@ -177,6 +181,23 @@ class ConcurrentLimitsTest {
     void aHundredConcurrentStreamsSpendAtMostTheBudget() throws Exception {
         oneHub();
         spendsAtMostTheBudget(true);
+    }
+
+    @Test
+    void aHundredConcurrentDeploymentCallsSpendAtMostTheBudget() throws Exception {
+        oneHub();
+        upstream.always(new MockUpstream.SlowHeaders(300, new MockUpstream.Answer("ok", 7, 0)));
+        TestHub hub = hubs.getFirst();
+        String pipeline = hub.post("/v1/pipelines", """
+                {"model":"acme/chat-1","steps":[{"id":"a","prompt":"{{input.q}}","max_tokens":7}]}""").json().path("id").asText();
+        String dep = hub.post("/v1/pipelines/" + pipeline + "/deploy", "{}").json().path("deployment_id").asText();
+        var created = createKey(hub, "{\"name\":\"capped\",\"budget_usd\":1}");
+        List<Integer> statuses = burst("/v1/deployments/" + dep + "/invoke", created.path("key").asText(), "{\"inputs\":{\"q\":\"hi\"}}", false);
+        assertThat(statuses).containsOnly(200, 429).contains(200);
+        long ok = statuses.stream().filter(s -> s == 200).count();
+        double spent = recordsOf(created.path("id").asText(), ok).stream().mapToDouble(UsageRecord::costUsd).sum();
+        assertThat(spent).isCloseTo(ok * CALL_COST, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(spent).isLessThanOrEqualTo(1.0);
     }
 
     @Test
