@@ -134,18 +134,31 @@ public record JsonField(String path, JsonNode node) {
 
     /** Refuses a field of this object outside {@code known} (a typo should not be ignored). */
     public void onlyFields(Set<String> known) {
-        ObjectNode o = object();
-        if (o == null) {
-            return;
+        onlyFields(known, "Known here");
+    }
+
+    /** The same, the message listing the known fields after {@code intro} ("A step has"). */
+    public void onlyFields(Set<String> known, String intro) {
+        String f = firstUnknown(object(), known);
+        if (f != null) {
+            String at = path.isEmpty() ? f : path + "." + f;
+            throw ApiException.badRequest("Unrecognized field '" + at + "'. " + intro + ": "
+                    + String.join(", ", known.stream().sorted().toList()) + ".", at, "unknown_parameter");
         }
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+    }
+
+    /** The first field of {@code object} outside {@code known}, or null (also for a non-object); shared with the config reader. */
+    public static String firstUnknown(JsonNode object, Set<String> known) {
+        if (object == null || !object.isObject()) {
+            return null;
+        }
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                String at = path.isEmpty() ? f : path + "." + f;
-                throw ApiException.badRequest("Unrecognized request argument '" + at + "'. Known here: "
-                        + String.join(", ", known.stream().sorted().toList()) + ".", at, "unknown_parameter");
+                return f;
             }
         }
+        return null;
     }
 
     /** What this value is, in the words of the error messages ("a string", "an integer", "null"). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.catalog.Catalog;
 import io.modelhub.api.ApiException;
+import io.modelhub.api.JsonField;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -32,6 +33,7 @@ public final class SpecParser {
             "object", PipelineSpec.InputType.OBJECT, "array", PipelineSpec.InputType.ARRAY);
     /** The input a pipeline has when it declares none: the user's message. */
     static final String DEFAULT_INPUT = "message";
+    private static final Set<String> INPUT_FIELDS = Set.of("type", "required", "default", "description");
 
     private final Catalog catalog;
 
@@ -117,13 +119,7 @@ public final class SpecParser {
     private PipelineSpec.Step step(ObjectNode s, int index, ObjectNode def, String pipelineModel, Template pipelineInstructions,
                                    InputNames inputs, Map<String, Integer> positions, boolean last) {
         String at = "steps[" + index + "]";
-        for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!STEP_FIELDS.contains(f)) {
-                throw bad("Unrecognized field '" + at + "." + f + "'. A step has: " + String.join(", ", sorted(STEP_FIELDS)) + ".",
-                        at + "." + f, "unknown_parameter");
-            }
-        }
+        new JsonField(at, s).onlyFields(STEP_FIELDS, "A step has");
         String id = s.get("id").asText();
         String model = optionalString(s, "model", at + ".model", 200);
         if (model == null) {
@@ -271,13 +267,7 @@ public final class SpecParser {
             if (!d.isObject()) {
                 throw bad("Invalid type for '" + at + "': expected an object such as {\"type\":\"string\",\"required\":true}.", at, "invalid_type");
             }
-            for (Iterator<String> f = d.fieldNames(); f.hasNext(); ) {
-                String field = f.next();
-                if (!Set.of("type", "required", "default", "description").contains(field)) {
-                    throw bad("Unrecognized field '" + at + "." + field + "'. An input has: default, description, required, type.",
-                            at + "." + field, "unknown_parameter");
-                }
-            }
+            new JsonField(at, d).onlyFields(INPUT_FIELDS, "An input has");
             String typeName = optionalString((ObjectNode) d, "type", at + ".type", 20);
             PipelineSpec.InputType type = typeName == null ? PipelineSpec.InputType.STRING : TYPES.get(typeName);
             if (type == null) {
