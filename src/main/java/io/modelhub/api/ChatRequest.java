@@ -1,36 +1,20 @@
 package io.modelhub.api;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.Set;
 
 /**
  * A client's chat completion request, parsed once and checked for the shape errors OpenAI itself
- * rejects. The body is kept as a JSON tree so unknown fields pass through untouched.
+ * rejects (the known fields' types and ranges: {@link ChatFields}). The body is kept as a JSON tree so
+ * unknown fields pass through untouched.
  */
 public record ChatRequest(ObjectNode body, String model, boolean stream, boolean includeUsage) {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
-    private static final Set<String> NUMBERS = Set.of("temperature", "top_p", "presence_penalty", "frequency_penalty", "top_k", "min_p", "repetition_penalty");
-    private static final Set<String> INTEGERS = Set.of("max_tokens", "max_completion_tokens", "n", "seed", "top_logprobs");
 
     public static ChatRequest parse(ObjectMapper json, byte[] bytes) {
-        JsonNode root;
-        try {
-            root = json.readTree(bytes);
-        } catch (JacksonException e) {
-            throw ApiException.badRequest("We could not parse the JSON body of your request: "
-                    + e.getOriginalMessage() + ". Send a JSON object.", null, "invalid_json");
-        } catch (IOException e) {
-            throw ApiException.badRequest("The request body could not be read.", null, "invalid_json");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badRequest("The request body must be a JSON object.", null, "invalid_json");
-        }
-        ObjectNode body = (ObjectNode) root;
-        return of(body, true);
+        return of(JsonBodies.object(json, bytes, false), true);
     }
 
     /** Checks a request body; {@code modelRequired} is false where the endpoint supplies the model. */
@@ -66,6 +50,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                 throw ApiException.badRequest("Invalid value: '" + role.asText() + "'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool' and 'function'.",
                         "messages[" + i + "].role", "invalid_value");
             }
+            ChatFields.content(new JsonField("messages", messages).item(i), role.asText());
         }
         boolean stream = bool(body, "stream");
         boolean includeUsage = false;
@@ -76,27 +61,17 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
             }
             includeUsage = bool((ObjectNode) options, "include_usage");
         }
-        for (String f : NUMBERS) {
-            JsonNode v = body.get(f);
-            if (v != null && !v.isNull() && !v.isNumber()) {
-                throw ApiException.badRequest("Invalid type for '" + f + "': expected a number.", f, "invalid_type");
-            }
-        }
-        for (String f : INTEGERS) {
-            JsonNode v = body.get(f);
-            if (v != null && !v.isNull() && !v.canConvertToExactIntegral()) {
-                throw ApiException.badRequest("Invalid type for '" + f + "': expected an integer.", f, "invalid_type");
-            }
-        }
-        JsonNode tools = body.get("tools");
-        if (tools != null && !tools.isNull() && !tools.isArray()) {
-            throw ApiException.badRequest("Invalid type for 'tools': expected an array.", "tools", "invalid_type");
-        }
-        JsonNode format = body.get("response_format");
-        if (format != null && !format.isNull() && !format.isObject()) {
-            throw ApiException.badRequest("Invalid type for 'response_format': expected an object.", "response_format", "invalid_type");
-        }
+        ChatFields.check(body);
         return new ChatRequest(body, model == null || model.isNull() ? null : model.asText(), stream, includeUsage);
+    }
+
+    /** The request's bound on output tokens ({@code max_completion_tokens}, else {@code max_tokens}), or null. */
+    public Long maxOutputTokens() {
+        JsonNode v = body.get("max_completion_tokens");
+        if (v == null || v.isNull()) {
+            v = body.get("max_tokens");
+        }
+        return v == null || v.isNull() ? null : v.longValue();
     }
 
     private static boolean bool(ObjectNode node, String field) {

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.api.ApiException;
-import java.io.IOException;
+import io.modelhub.api.JsonBodies;
+import io.modelhub.api.JsonField;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,30 +24,10 @@ final class KeyRequests {
         this.json = json;
     }
 
-    /** The body as a JSON object; an empty body counts as {@code {}}. */
+    /** The body as a JSON object with no field outside {@code known}; an empty body counts as {@code {}}. */
     ObjectNode object(byte[] body, Set<String> known) {
-        if (body.length == 0) {
-            return json.createObjectNode();
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (IOException e) {
-            throw ApiException.badRequest("The request body is not valid JSON.", null, "invalid_json");
-        }
-        if (root == null || root.isMissingNode()) {
-            return json.createObjectNode();
-        }
-        if (!(root instanceof ObjectNode o)) {
-            throw ApiException.badRequest("The request body must be a JSON object.", null, "invalid_json");
-        }
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw ApiException.badRequest("Unknown field '" + f + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ").",
-                        f, "unknown_parameter");
-            }
-        }
+        ObjectNode o = JsonBodies.object(json, body, true);
+        JsonField.root(o).onlyFields(known);
         return o;
     }
 

@@ -1,5 +1,6 @@
 package io.modelhub.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.modelhub.config.ConfigException;
@@ -26,11 +27,16 @@ import java.util.concurrent.TimeUnit;
  * The API keys of the hub: creates, verifies, edits and revokes them. Verified keys are served from a
  * Caffeine cache so that checking a key costs no database read; an edit or revocation drops the cached
  * copy on every node at once (through the {@link RevocationBus}), and revocation and expiry are checked
- * on every hit. Last-used times are gathered in memory and written at most once a minute.
+ * on every hit. An id the store does not know is remembered as unknown for a few seconds, so that probing
+ * with made-up ids costs no store read each; creating a key clears that on every node (it is announced on the
+ * same bus), and the short life of the entry bounds it where nodes share no bus. Last-used times are
+ * gathered in memory and written at most once a minute.
  */
 public final class Keys implements AutoCloseable {
     /** How long a cached key is trusted without a revocation message; bounds staleness across nodes without Redis. */
     static final Duration CACHE_TTL = Duration.ofSeconds(30);
+    /** How long an id the store does not know is answered 401 without asking the store again. */
+    static final Duration UNKNOWN_TTL = Duration.ofSeconds(5);
     private static final long TOUCH_EVERY_SECONDS = 60;
 
     private final System.Logger log = System.getLogger("io.modelhub.auth");
@@ -38,6 +44,7 @@ public final class Keys implements AutoCloseable {
     private final RevocationBus bus;
     private final SecureRandom random = new SecureRandom();
     private final LoadingCache<String, KeyRecord> cache;
+    private final Cache<String, Boolean> unknown = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(UNKNOWN_TTL).build();
     private final ConcurrentHashMap<String, Long> lastUsed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "modelhub-key-activity");
@@ -48,10 +55,10 @@ public final class Keys implements AutoCloseable {
     public Keys(KeyStore store, RevocationBus bus) {
         this.store = store;
         this.bus = bus;
-        // A loader answering null (unknown id) caches nothing, so a key created on another node works at once.
+        // A loader answering null (unknown id) caches nothing here; misses are remembered in `unknown` instead.
         this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(CACHE_TTL)
                 .build(id -> store.find(id).orElse(null));
-        bus.subscribe(cache::invalidate);
+        bus.subscribe(this::forget);
         scheduler.scheduleWithFixedDelay(this::flushLastUsed, TOUCH_EVERY_SECONDS, TOUCH_EVERY_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -75,7 +82,8 @@ public final class Keys implements AutoCloseable {
         KeyRecord rec = new KeyRecord(cred.keyId(), spec.name(), cred.hash(), spec.scopes(), spec.expiresAt(), spec.allowedModels(),
                 spec.rpm(), spec.tpm(), spec.budgetUsd(), 0.0, System.currentTimeMillis(), null, null);
         store.insert(rec);
-        cache.invalidate(rec.id());
+        // Every node forgets what it knew of this id, including "unknown".
+        bus.publish(rec.id());
         return rec;
     }
 
@@ -84,7 +92,7 @@ public final class Keys implements AutoCloseable {
      * The same message for unknown id and wrong secret, so probing tells nothing.
      */
     public KeyRecord verify(ApiKeyCredential cred, long nowMs) {
-        KeyRecord rec = cache.get(cred.keyId());
+        KeyRecord rec = find(cred.keyId());
         if (rec == null || !cred.matches(rec.secretHash())) {
             throw ApiException.unauthorized("Invalid API key.", "invalid_api_key");
         }
@@ -95,12 +103,28 @@ public final class Keys implements AutoCloseable {
 
     /** The live key with this id (for tokens, which die with their key): 401 when gone, revoked or expired. */
     public KeyRecord live(String keyId, long nowMs) {
-        KeyRecord rec = cache.get(keyId);
+        KeyRecord rec = find(keyId);
         if (rec == null) {
             throw ApiException.unauthorized("The key behind this token no longer exists.", "invalid_api_key");
         }
         check(rec, nowMs);
         lastUsed.put(rec.id(), nowMs);
+        return rec;
+    }
+
+    /** The record of this id from the cache or the store; null when unknown (then remembered as such for a while). */
+    private KeyRecord find(String keyId) {
+        KeyRecord rec = cache.getIfPresent(keyId);
+        if (rec != null) {
+            return rec;
+        }
+        if (unknown.getIfPresent(keyId) != null) {
+            return null;
+        }
+        rec = cache.get(keyId);
+        if (rec == null) {
+            unknown.put(keyId, Boolean.TRUE);
+        }
         return rec;
     }
 
@@ -147,6 +171,7 @@ public final class Keys implements AutoCloseable {
 
     /** Forgets this node's cached copy of a key (what a revocation message does). */
     public void forget(String keyId) {
+        unknown.invalidate(keyId);
         cache.invalidate(keyId);
     }
 

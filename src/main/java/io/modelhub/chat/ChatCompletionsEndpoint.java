@@ -40,7 +40,14 @@ public final class ChatCompletionsEndpoint {
         CallMeter.Call call = started.call();
         ChatRelay.routedHeaders(res, routed);
         switch (routed.reply()) {
-            case UpstreamReply.Complete c -> call.finish(routed.offering(), relay.complete(res, c), 0, 200, null);
+            case UpstreamReply.Complete c -> {
+                // Metered even when the client is gone before the answer is sent: the tokens were spent.
+                try {
+                    relay.complete(res, c);
+                } finally {
+                    call.finish(routed.offering(), c.usage(), 0, 200, null);
+                }
+            }
             case UpstreamReply.Streaming s -> relay.stream(res, request.includeUsage(), s.events(), outcome -> {
                 call.firstTokenAt(outcome.firstEventNanos());
                 call.finish(routed.offering(), outcome.usage(), outcome.relayedEvents(), 200, outcome.errorType());

@@ -5,6 +5,8 @@ import io.modelhub.api.ChatRequest;
 import io.modelhub.auth.Principal;
 import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.catalog.Model;
+import io.modelhub.limits.Admission;
+import io.modelhub.limits.Demand;
 import io.modelhub.limits.Limiter;
 import io.modelhub.routing.Routed;
 import io.modelhub.routing.Router;
@@ -59,8 +61,12 @@ public final class ModelCalls {
             throw ApiException.forbidden("This key may not use model '" + model.id() + "'.", "model_not_allowed");
         }
         // Rate limits and budget: 429 here, before any upstream is called.
-        limiter.admit(caller, CallMeter.estimatePromptTokens(promptBytes), requestId).applyTo(res);
+        // Its worst case (prompt plus the most output it may produce) is reserved until the call is metered.
+        Admission admission = limiter.admit(caller,
+                Demand.of(model.offerings(), CallMeter.estimatePromptTokens(promptBytes), request.maxOutputTokens()), requestId);
+        admission.applyTo(res);
         CallMeter.Call call = meter.start(caller, model.id(), requestId, promptBytes, CallMeter.Origin.DIRECT);
+        call.afterFinish(() -> limiter.release(admission));
         try {
             return new Started(model, router.route(model, request, requestId, providerHeader), call);
         } catch (ApiException e) {

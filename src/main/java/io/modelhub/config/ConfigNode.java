@@ -1,6 +1,7 @@
 package io.modelhub.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelhub.api.JsonField;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,11 +47,9 @@ public final class ConfigNode {
         if (!node.isObject()) {
             throw error("must be a mapping");
         }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw child(f).error("unknown field (known here: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
+        String f = JsonField.firstUnknown(node, known);
+        if (f != null) {
+            throw child(f).error("unknown field (known here: " + String.join(", ", known.stream().sorted().toList()) + ")");
         }
         return this;
     }

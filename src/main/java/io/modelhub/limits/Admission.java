@@ -9,10 +9,11 @@ import java.util.Map;
 /**
  * A request let through by the {@link Limiter}, with what the OpenAI rate-limit headers should say. An
  * unlimited dimension shows as {@link #UNLIMITED} with a reset of {@code 0s}, so clients that parse the
- * headers as numbers keep working.
+ * headers as numbers keep working. {@code hold} is the call's budget reservation, if it took one
+ * ({@link Limiter#release} ends it).
  */
 public record Admission(long limitRequests, long remainingRequests, long resetRequestsNanos,
-        long limitTokens, long remainingTokens, long resetTokensNanos) {
+        long limitTokens, long remainingTokens, long resetTokensNanos, Budgets.Hold hold) {
     public static final long UNLIMITED = Integer.MAX_VALUE;
 
     static final HeaderName LIMIT_REQUESTS = HeaderNames.create("x-ratelimit-limit-requests");

@@ -15,14 +15,26 @@ import java.util.function.Function;
  * Spend per key: added up in memory as usage records arrive (the hot path never touches the store), written
  * to the store as increments every few seconds and on shutdown, and re-read from the store after each write so
  * that what other nodes spent counts too.
+ *
+ * <p>A call is admitted only by reserving its worst-case cost first ({@link #reserve}); the reservation
+ * counts against the budget until the call ends and its real cost is recorded, so concurrent calls cannot
+ * all pass on the same remaining budget. With Redis, spend and reservations of budgeted keys are also kept
+ * there and checked atomically, so the same holds across nodes.
  */
 public final class Budgets implements UsageListener, AutoCloseable {
     private static final long FLUSH_EVERY_MS = 5_000;
+    /** A reservation whose call never settled (its node died, a bug) stops counting after this long. */
+    static final long HOLD_MS = 15 * 60 * 1000L;
 
     private final System.Logger log = System.getLogger("io.modelhub.limits");
     private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
     private final Consumer<Map<String, Double>> persist;
     private final Function<String, Double> storedSpend;
+    private final RedisSpend shared;
+    // Keys this node reserved for with Redis: their spend is added there too.
+    private final java.util.Set<String> sharedKeys = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong holdIds = new java.util.concurrent.atomic.AtomicLong();
+    private final String node = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "modelhub-budgets");
         t.setDaemon(true);
@@ -34,6 +46,27 @@ public final class Budgets implements UsageListener, AutoCloseable {
         private double stored;
         private double pending;
         private boolean loaded;
+        // Reservations of calls in flight: hold id -> {amount, expiry ms}.
+        private final Map<String, double[]> holds = new HashMap<>();
+
+        synchronized Reservation reserve(String keyId, String holdId, double amount, double budget, double storedIfUnknown) {
+            long now = System.currentTimeMillis();
+            holds.values().removeIf(h -> h[1] <= now);
+            double held = 0;
+            for (double[] h : holds.values()) {
+                held += h[0];
+            }
+            double spent = total(storedIfUnknown);
+            if (spent + held + amount > budget) {
+                return new Reservation(false, spent, held, null);
+            }
+            holds.put(holdId, new double[] {amount, now + HOLD_MS});
+            return new Reservation(true, spent, held, new Hold(keyId, holdId, amount));
+        }
+
+        synchronized void release(String holdId) {
+            holds.remove(holdId);
+        }
 
         synchronized void add(double usd) {
             pending += usd;
@@ -66,13 +99,25 @@ public final class Budgets implements UsageListener, AutoCloseable {
         }
     }
 
+    /** The worst-case cost of one call in flight, counted against its key's budget until {@link #release}d. */
+    public record Hold(String keyId, String id, double amountUsd) {}
+
+    /** The answer to a reservation: granted or not, with the spend and the other reservations it was checked against. */
+    public record Reservation(boolean granted, double spentUsd, double heldUsd, Hold hold) {}
+
     /**
      * @param persist adds the given amounts to the keys' stored spend
      * @param storedSpend reads a key's stored spend (null when the key is gone)
      */
     public Budgets(Consumer<Map<String, Double>> persist, Function<String, Double> storedSpend) {
+        this(persist, storedSpend, null);
+    }
+
+    /** Budgets whose checks are shared through {@code redis} by every node using it (null: this node only). */
+    public Budgets(Consumer<Map<String, Double>> persist, Function<String, Double> storedSpend, io.lettuce.core.RedisClient redis) {
         this.persist = persist;
         this.storedSpend = storedSpend;
+        this.shared = redis == null ? null : new RedisSpend(redis);
         scheduler.scheduleWithFixedDelay(this::flush, FLUSH_EVERY_MS, FLUSH_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -80,6 +125,46 @@ public final class Budgets implements UsageListener, AutoCloseable {
     public void onUsage(UsageRecord r) {
         if (r.keyId() != null && r.costUsd() > 0) {
             accounts.computeIfAbsent(r.keyId(), k -> new Account()).add(r.costUsd());
+            if (shared != null && sharedKeys.contains(r.keyId())) {
+                try {
+                    shared.addSpend(r.keyId(), r.costUsd());
+                } catch (RuntimeException e) {
+                    log.log(System.Logger.Level.WARNING, "could not add key spend in Redis: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Reserves {@code amountUsd} for a call of {@code keyId} unless its spend plus the reservations in flight
+     * would then pass {@code budgetUsd}; a granted reservation must be {@link #release}d when the call ends
+     * (after its usage is recorded).
+     *
+     * @param storedSpend the store's figure, used when the key has not been seen yet
+     */
+    public Reservation reserve(String keyId, double amountUsd, double budgetUsd, double storedSpend) {
+        String holdId = node + "-" + holdIds.incrementAndGet();
+        if (shared != null) {
+            sharedKeys.add(keyId);
+            return shared.reserve(keyId, holdId, amountUsd, budgetUsd, storedSpend, HOLD_MS);
+        }
+        return accounts.computeIfAbsent(keyId, k -> new Account()).reserve(keyId, holdId, amountUsd, budgetUsd, storedSpend);
+    }
+
+    /** Ends a reservation: the call's real cost has been recorded, so it no longer needs holding. */
+    public void release(Hold hold) {
+        if (shared != null) {
+            try {
+                shared.release(hold);
+            } catch (RuntimeException e) {
+                // It expires on its own after HOLD_MS.
+                log.log(System.Logger.Level.WARNING, "could not release a budget reservation in Redis: " + e.getMessage());
+            }
+            return;
+        }
+        Account a = accounts.get(hold.keyId());
+        if (a != null) {
+            a.release(hold.id());
         }
     }
 
@@ -120,5 +205,8 @@ public final class Budgets implements UsageListener, AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         flush();
+        if (shared != null) {
+            shared.close();
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.modelhub.api.ApiException;
 import io.modelhub.usage.UsageListener;
 import io.modelhub.usage.UsageRecord;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,22 +48,87 @@ public final class Limiter implements UsageListener {
     /**
      * Lets the request through, or throws 429 {@code rate_limit_error} with {@code Retry-After}: code
      * {@code budget_exceeded} when the key has spent its budget, {@code rate_limit_exceeded} when over rpm or tpm.
+     * Only the prompt estimate is reserved; for a model call whose worst case is known use {@link #admit(Principal, Demand, String)}.
      *
      * @param estimatedTokens the tokens the request is expected to use (e.g. body bytes / 4)
      * @param requestId the id the usage record of this request will carry, to settle the estimate
      */
     public Admission admit(Principal caller, long estimatedTokens, String requestId) {
+        return admit(caller, Demand.ofPrompt(estimatedTokens), requestId);
+    }
+
+    /**
+     * Lets a model call through by reserving its worst case, or throws 429 as above: the tokens of
+     * {@code demand} are taken from the tpm bucket (settled with the real usage when its record comes), and
+     * its cost is reserved against the budget, refused when spend plus reservations would pass it. The
+     * caller must {@link #release} the answer once the call's usage is recorded.
+     */
+    public Admission admit(Principal caller, Demand demand, String requestId) {
         KeyLimits limits = lookup.limitsOf(caller);
         String keyId = caller.keyId();
+        Budgets.Hold hold = reserveBudget(keyId, limits, demand);
+        try {
+            return admitRates(keyId, limits, demand.tokens(), requestId, hold);
+        } catch (RuntimeException e) {
+            if (hold != null) {
+                budgets.release(hold);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Reserves the worst-case cost of one more model call of an admitted request (a pipeline step) against
+     * the caller's budget, or throws 429 {@code budget_exceeded}; null when the caller has no budget.
+     * {@link #release(Budgets.Hold)} ends it once the call is metered.
+     */
+    public Budgets.Hold reserveBudget(Principal caller, Demand demand) {
+        return reserveBudget(caller.keyId(), lookup.limitsOf(caller), demand);
+    }
+
+    /** Ends a reservation of {@link #reserveBudget(Principal, Demand)} (null: nothing to end). */
+    public void release(Budgets.Hold hold) {
+        if (hold != null) {
+            budgets.release(hold);
+        }
+    }
+
+    /** Ends what {@link #admit} reserved for a call; its usage record must have been written first. */
+    public void release(Admission admission) {
+        if (admission.hold() != null) {
+            budgets.release(admission.hold());
+        }
+    }
+
+    private Budgets.Hold reserveBudget(String keyId, KeyLimits limits, Demand demand) {
         Double budget = limits.budgetUsd();
-        if (budget != null) {
+        if (budget == null) {
+            return null;
+        }
+        if (demand.costUsd() <= 0) {
             double spent = budgets.spent(keyId, limits.storedSpendUsd());
             if (spent >= budget) {
-                throw ApiException.rateLimited(String.format(java.util.Locale.ROOT,
-                        "This key has spent $%.4f of its $%.4f budget. An admin can raise budget_usd with PATCH /v1/keys/%s.",
-                        spent, budget, keyId), "budget_exceeded", Map.of("Retry-After", Long.toString(BUDGET_RETRY_AFTER_SECONDS)));
+                throw overBudget(String.format(Locale.ROOT, "This key has spent $%.4f of its $%.4f budget.", spent, budget), keyId);
             }
+            return null;
         }
+        Budgets.Reservation r = budgets.reserve(keyId, demand.costUsd(), budget, limits.storedSpendUsd());
+        if (!r.granted()) {
+            String held = r.heldUsd() > 0 ? String.format(Locale.ROOT, " and $%.4f is reserved by calls in flight", r.heldUsd()) : "";
+            throw overBudget(String.format(Locale.ROOT,
+                    "This call could cost up to $%.4f (%d tokens at most), but this key has spent $%.4f of its $%.4f budget%s. "
+                            + "A smaller max_tokens reserves less.",
+                    demand.costUsd(), demand.tokens(), r.spentUsd(), budget, held), keyId);
+        }
+        return r.hold();
+    }
+
+    private static ApiException overBudget(String message, String keyId) {
+        return ApiException.rateLimited(message + " An admin can raise budget_usd with PATCH /v1/keys/" + keyId + ".",
+                "budget_exceeded", Map.of("Retry-After", Long.toString(BUDGET_RETRY_AFTER_SECONDS)));
+    }
+
+    private Admission admitRates(String keyId, KeyLimits limits, long estimatedTokens, String requestId, Budgets.Hold hold) {
         Integer rpm = limits.rpm() != null ? limits.rpm() : defaults.rpm();
         Integer tpm = limits.tpm() != null ? limits.tpm() : defaults.tpm();
 
@@ -77,7 +143,7 @@ public final class Limiter implements UsageListener {
             if (!p.isConsumed()) {
                 long tokensLeft = tpm == null ? Admission.UNLIMITED : buckets.bucket(keyId + "|tpm", tpm).getAvailableTokens();
                 throw over("requests per minute", rpm, p, new Admission(rpm, 0, p.getNanosToWaitForReset(),
-                        tpm == null ? Admission.UNLIMITED : tpm, tokensLeft, 0));
+                        tpm == null ? Admission.UNLIMITED : tpm, tokensLeft, 0, null));
             }
             remainingReq = p.getRemainingTokens();
             resetReq = p.getNanosToWaitForReset();
@@ -96,13 +162,13 @@ public final class Limiter implements UsageListener {
                     requests.addTokens(1);
                 }
                 throw over("tokens per minute", tpm, p, new Admission(limitReq, remainingReq + (requests != null ? 1 : 0), resetReq,
-                        tpm, p.getRemainingTokens(), p.getNanosToWaitForReset()));
+                        tpm, p.getRemainingTokens(), p.getNanosToWaitForReset(), null));
             }
             remainingTok = p.getRemainingTokens();
             resetTok = p.getNanosToWaitForReset();
             pending.put(requestId, new Pending(keyId, tpm, take));
         }
-        return new Admission(limitReq, remainingReq, resetReq, limitTok, remainingTok, resetTok);
+        return new Admission(limitReq, remainingReq, resetReq, limitTok, remainingTok, resetTok, hold);
     }
 
     private static ApiException over(String what, long limit, ConsumptionProbe p, Admission state) {

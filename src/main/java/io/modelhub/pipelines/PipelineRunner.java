@@ -11,6 +11,9 @@ import io.modelhub.catalog.Offering;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.routing.Routed;
+import io.modelhub.limits.Budgets;
+import io.modelhub.limits.Demand;
+import io.modelhub.limits.Limiter;
 import io.modelhub.routing.Router;
 import io.modelhub.api.ApiException;
 import io.modelhub.api.ChatRequest;
@@ -33,6 +36,7 @@ public final class PipelineRunner {
     private final CatalogHolder catalog;
     private final Router router;
     private final CallMeter callMeter;
+    private final Limiter limiter;
 
     /** Who runs what: the usage records of the run carry these. {@code deploymentId} is null for tests. */
     public record Context(Principal caller, String requestId, String pipelineId, String deploymentId, int version, boolean test) {}
@@ -52,16 +56,26 @@ public final class PipelineRunner {
     /** Every step but the last ran; the last is streaming and its {@link StepMeter} must be told when it ends. */
     public record Streaming(List<StepResult> steps, Routed routed, EventStream events, StepMeter meter) implements Outcome {}
 
-    public PipelineRunner(ObjectMapper json, CatalogHolder catalog, Router router, Metering metering) {
+    public PipelineRunner(ObjectMapper json, CatalogHolder catalog, Router router, Metering metering, Limiter limiter) {
         this.json = json;
+        this.limiter = limiter;
         this.catalog = catalog;
         this.router = router;
         this.callMeter = new CallMeter(metering);
     }
 
+    /**
+     * Starts metering one step, after reserving its worst-case cost against the caller's budget (429 when it
+     * does not fit); the reservation ends when the step is metered.
+     */
     private CallMeter.Call meter(Context ctx, Model model, ChatRequest request) {
-        return callMeter.start(ctx.caller(), model.id(), ctx.requestId(), request.body().toString().length(),
+        long promptBytes = request.body().toString().length();
+        Budgets.Hold hold = limiter.reserveBudget(ctx.caller(),
+                Demand.of(model.offerings(), CallMeter.estimatePromptTokens(promptBytes), request.maxOutputTokens()));
+        CallMeter.Call call = callMeter.start(ctx.caller(), model.id(), ctx.requestId(), promptBytes,
                 new CallMeter.Origin(ctx.pipelineId(), ctx.deploymentId(), ctx.version(), ctx.test()));
+        call.afterFinish(() -> limiter.release(hold));
+        return call;
     }
 
     /** Runs the pipeline; with {@code streamLast} the last step is requested as a stream and handed back unread. */
@@ -79,7 +93,12 @@ public final class PipelineRunner {
                         + "' of this pipeline calls.", "model_not_allowed");
             }
             ChatRequest request = ChatRequest.of(body(step, input, outputs, stream), true);
-            StepMeter meter = new StepMeter(step.id(), model.id(), meter(ctx, model, request));
+            StepMeter meter;
+            try {
+                meter = new StepMeter(step.id(), model.id(), meter(ctx, model, request));
+            } catch (ApiException e) {
+                throw inStep(step, e);
+            }
             Routed routed;
             try {
                 routed = router.route(model, request, ctx.requestId(), null);

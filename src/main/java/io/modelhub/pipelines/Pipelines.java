@@ -24,7 +24,7 @@ public final class Pipelines {
                      ObjectMapper json, Errors errors, Limiter limiter) {
         PipelineStore pipelineStore = new PipelineStore(store);
         LiveDeployments live = new LiveDeployments(pipelineStore, json, DEPLOYMENT_REFRESH);
-        PipelineRunner runner = new PipelineRunner(json, catalog, router, metering);
+        PipelineRunner runner = new PipelineRunner(json, catalog, router, metering, limiter);
         PipelineViews views = new PipelineViews(json, config.server().publicBaseUrl());
         ObjectBody bodies = new ObjectBody(new Bodies(config.server().maxBodyBytes()), json);
         this.pipelines = new PipelinesEndpoint(json, bodies, catalog, pipelineStore, live, runner, new PipelineMetrics(store, json), views, limiter);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.catalog.Catalog;
 import io.modelhub.api.ApiException;
+import io.modelhub.api.JsonField;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -32,6 +33,7 @@ public final class SpecParser {
             "object", PipelineSpec.InputType.OBJECT, "array", PipelineSpec.InputType.ARRAY);
     /** The input a pipeline has when it declares none: the user's message. */
     static final String DEFAULT_INPUT = "message";
+    private static final Set<String> INPUT_FIELDS = Set.of("type", "required", "default", "description");
 
     private final Catalog catalog;
 
@@ -68,9 +70,13 @@ public final class SpecParser {
         checkFormat(def.get("response_format"), "response_format");
         boolean requiresTest = optionalBoolean(def, "requires_passing_test");
 
-        List<PipelineSpec.Input> inputs = inputs(def.get("inputs"));
-        Set<String> inputNames = new java.util.HashSet<>();
-        inputs.forEach(i -> inputNames.add(i.name()));
+        // A pipeline that declares no inputs takes the {{input.NAME}} variables its templates use, in order of first use.
+        boolean declared = present(def.get("inputs"));
+        List<PipelineSpec.Input> declaredInputs = declared ? inputs(def.get("inputs")) : List.of();
+        Set<String> declaredNames = new java.util.HashSet<>();
+        declaredInputs.forEach(i -> declaredNames.add(i.name()));
+        Set<String> used = new java.util.LinkedHashSet<>();
+        InputNames inputNames = new InputNames(declared ? declaredNames : null, used);
 
         Template instructions = template(def.get("instructions"), "instructions", inputNames, Map.of(), 0);
         JsonNode stepsNode = def.get("steps");
@@ -104,19 +110,16 @@ public final class SpecParser {
                 steps.add(step((ObjectNode) stepsNode.get(i), i, def, model, instructions, inputNames, positions, last));
             }
         }
+        List<PipelineSpec.Input> inputs = declared ? declaredInputs : used.isEmpty()
+                ? List.of(new PipelineSpec.Input(DEFAULT_INPUT, PipelineSpec.InputType.STRING, true, null))
+                : used.stream().map(n -> new PipelineSpec.Input(n, PipelineSpec.InputType.STRING, true, null)).toList();
         return new PipelineSpec(def, model, List.copyOf(inputs), List.copyOf(steps), requiresTest);
     }
 
     private PipelineSpec.Step step(ObjectNode s, int index, ObjectNode def, String pipelineModel, Template pipelineInstructions,
-                                   Set<String> inputs, Map<String, Integer> positions, boolean last) {
+                                   InputNames inputs, Map<String, Integer> positions, boolean last) {
         String at = "steps[" + index + "]";
-        for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!STEP_FIELDS.contains(f)) {
-                throw bad("Unrecognized field '" + at + "." + f + "'. A step has: " + String.join(", ", sorted(STEP_FIELDS)) + ".",
-                        at + "." + f, "unknown_parameter");
-            }
-        }
+        new JsonField(at, s).onlyFields(STEP_FIELDS, "A step has");
         String id = s.get("id").asText();
         String model = optionalString(s, "model", at + ".model", 200);
         if (model == null) {
@@ -191,7 +194,21 @@ public final class SpecParser {
         return v != null && !v.isNull();
     }
 
-    private Template template(JsonNode node, String at, Set<String> inputs, Map<String, Integer> positions, int stepIndex) {
+    /**
+     * The inputs templates may use: the declared ones, or, when the pipeline declares none ({@code declared}
+     * null), any name, noted in {@code used} in order of first use.
+     */
+    private record InputNames(Set<String> declared, Set<String> used) {
+        boolean accepts(String name) {
+            if (declared == null) {
+                used.add(name);
+                return true;
+            }
+            return declared.contains(name);
+        }
+    }
+
+    private Template template(JsonNode node, String at, InputNames inputs, Map<String, Integer> positions, int stepIndex) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -206,9 +223,9 @@ public final class SpecParser {
         }
         for (Template.Part p : t.parts()) {
             switch (p) {
-                case Template.InputRef i when !inputs.contains(i.name()) -> throw bad("'" + at + "' uses {{input." + i.name()
-                        + "}} but the pipeline declares no input '" + i.name() + "'. Declared inputs: " + sorted(inputs) + ".",
-                        at, "unknown_template_variable");
+                case Template.InputRef i when !inputs.accepts(i.name()) -> throw bad("'" + at + "' uses {{input." + i.name()
+                        + "}} but the pipeline declares no input '" + i.name() + "'. Declared inputs: " + sorted(inputs.declared())
+                        + " (leave 'inputs' out to take every input the templates use).", at, "unknown_template_variable");
                 case Template.StepRef s when !positions.containsKey(s.stepId()) -> throw bad("'" + at + "' uses {{steps." + s.stepId()
                         + ".output}} but there is no step '" + s.stepId() + "'.", at, "unknown_template_variable");
                 case Template.StepRef s when positions.get(s.stepId()) >= stepIndex -> throw bad("'" + at + "' uses {{steps."
@@ -250,13 +267,7 @@ public final class SpecParser {
             if (!d.isObject()) {
                 throw bad("Invalid type for '" + at + "': expected an object such as {\"type\":\"string\",\"required\":true}.", at, "invalid_type");
             }
-            for (Iterator<String> f = d.fieldNames(); f.hasNext(); ) {
-                String field = f.next();
-                if (!Set.of("type", "required", "default", "description").contains(field)) {
-                    throw bad("Unrecognized field '" + at + "." + field + "'. An input has: default, description, required, type.",
-                            at + "." + field, "unknown_parameter");
-                }
-            }
+            new JsonField(at, d).onlyFields(INPUT_FIELDS, "An input has");
             String typeName = optionalString((ObjectNode) d, "type", at + ".type", 20);
             PipelineSpec.InputType type = typeName == null ? PipelineSpec.InputType.STRING : TYPES.get(typeName);
             if (type == null) {

@@ -126,7 +126,7 @@ public final class Hub implements AutoCloseable {
         this.authenticator = new CredentialAuthenticator(keys, tokens,
                 config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()));
         this.guard = new Guard(authenticator);
-        this.budgets = new Budgets(keyStore::addSpend, id -> keyStore.find(id).map(KeyRecord::spentUsd).orElse(null));
+        this.budgets = new Budgets(keyStore::addSpend, id -> keyStore.find(id).map(KeyRecord::spentUsd).orElse(null), redis);
         this.buckets = redis == null ? new BucketSource.InProcess() : new RedisBucketSource(redis);
         this.limiter = new Limiter(config.limits(), this::limitsOf, budgets, buckets);
         metering.add(budgets);

@@ -51,6 +51,7 @@ public final class CallMeter {
         private final long startedMs = System.currentTimeMillis();
         private long firstTokenNanos;
         private boolean finished;
+        private Runnable afterFinish;
 
         private Call(Principal caller, String modelId, String requestId, long promptBytes, Origin origin) {
             this.caller = caller;
@@ -69,6 +70,18 @@ public final class CallMeter {
 
         public String requestId() {
             return requestId;
+        }
+
+        /**
+         * Runs {@code action} once the call's usage record is written (e.g. to end a budget reservation, which
+         * must outlast the recorded cost so that the two never both miss).
+         */
+        public void afterFinish(Runnable action) {
+            Runnable before = afterFinish;
+            afterFinish = before == null ? action : () -> {
+                before.run();
+                action.run();
+            };
         }
 
         /**
@@ -99,6 +112,9 @@ public final class CallMeter {
                     used.promptTokens(), used.completionTokens(), cost, latencyMs,
                     firstTokenNanos == 0 ? null : (firstTokenNanos - startedNanos) / 1_000_000,
                     status, errorType, requestId));
+            if (afterFinish != null) {
+                afterFinish.run();
+            }
             return new Metered(id, provider, used, cost, latencyMs);
         }
 

@@ -117,7 +117,7 @@ class PipelineValidationTest {
     @Test
     void invalidChangeMakesNoNewVersion() {
         String id = hub.post("/v1/pipelines", "{\"model\":\"sandbox/chat\"}").json().path("id").asText();
-        TestHub.Response r = hub.send("PATCH", "/v1/pipelines/" + id, "{\"steps\":[{\"id\":\"a\",\"prompt\":\"{{input.nope}}\"}]}",
+        TestHub.Response r = hub.send("PATCH", "/v1/pipelines/" + id, "{\"steps\":[{\"id\":\"a\",\"prompt\":\"{{steps.nope.output}}\"}]}",
                 TestHub.ADMIN_KEY, Map.of());
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().path("error").path("param").asText()).isEqualTo("steps[0].prompt");
@@ -160,6 +160,37 @@ class PipelineValidationTest {
         TestHub.Response ok = hub.post("/v1/pipelines/" + id + "/test", "{\"inputs\":{\"question\":\"why\"}}");
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.json().path("output").asText()).isEqualTo("Echo: why x2");
+    }
+
+    @Test
+    void aPipelineThatDeclaresNoInputsTakesTheVariablesItsTemplatesUse() {
+        TestHub.Response created = hub.post("/v1/pipelines", """
+                {"model":"sandbox/chat","instructions":"Answer in {{input.lang}}.",
+                 "steps":[{"id":"a","prompt":"{{input.question}}"},{"id":"b","prompt":"{{steps.a.output}} ({{input.lang}})"}]}""");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().path("id").asText();
+        TestHub.Response missing = hub.post("/v1/pipelines/" + id + "/test", "{\"inputs\":{\"lang\":\"French\"}}");
+        assertThat(missing.status()).as(missing.body()).isEqualTo(400);
+        assertThat(missing.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(missing.json().path("error").path("param").asText()).isEqualTo("inputs.question");
+        assertThat(missing.json().path("error").path("code").asText()).isEqualTo("missing_required_parameter");
+        TestHub.Response unknown = hub.post("/v1/pipelines/" + id + "/test",
+                "{\"inputs\":{\"lang\":\"French\",\"question\":\"why\",\"message\":\"x\"}}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().path("error").path("param").asText()).isEqualTo("inputs.message");
+        TestHub.Response ok = hub.post("/v1/pipelines/" + id + "/test", "{\"inputs\":{\"lang\":\"French\",\"question\":\"why\"}}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().path("output").asText()).isEqualTo("Echo: Echo: why (French)");
+    }
+
+    @Test
+    void aDeployedPipelineWithoutDeclaredInputsNamesTheMissingOneOnInvoke() {
+        String id = hub.post("/v1/pipelines", """
+                {"model":"sandbox/chat","steps":[{"id":"a","prompt":"{{input.topic}}: {{input.detail}}"}]}""").json().path("id").asText();
+        String dep = hub.post("/v1/pipelines/" + id + "/deploy", "{}").json().path("deployment_id").asText();
+        TestHub.Response r = hub.post("/v1/deployments/" + dep + "/invoke", "{\"inputs\":{\"topic\":\"tea\"}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("error").path("param").asText()).isEqualTo("inputs.detail");
     }
 
     @Test
