@@ -4,6 +4,8 @@ import io.modelhub.config.ConfigException;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
 import io.modelhub.config.Secret;
+import io.modelhub.providers.ProviderKind;
+import io.modelhub.providers.ProviderKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -93,12 +95,18 @@ public final class CatalogLoader {
             if (p.kind() == null) {
                 throw new ConfigException(where + ": '" + p.id() + "': kind is required");
             }
-            if ("openai".equals(p.kind()) && p.baseUrl() == null) {
-                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind openai");
+            ProviderKind kind = ProviderKinds.of(p.kind());
+            if (kind == null) {
+                throw new ConfigException(where + ": '" + p.id() + "': kind must be one of " + String.join(", ", ProviderKinds.names())
+                        + " (was '" + p.kind() + "')");
             }
-            providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), p.baseUrl(), key, local,
+            String baseUrl = p.baseUrl() != null ? p.baseUrl() : kind.defaultBaseUrl();
+            if (kind.network() && baseUrl == null) {
+                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind " + kind.name());
+            }
+            providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), baseUrl, key, local,
                     Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),
-                    p.docs(), p.source()));
+                    p.docs(), p.source(), p.settings()));
             enabled.put(p.id(), p);
         }
 
@@ -207,7 +215,8 @@ public final class CatalogLoader {
                 or(user.baseUrl(), base.baseUrl()), or(user.apiKey(), base.apiKey()), or(user.apiKeyEnv(), base.apiKeyEnv()),
                 or(user.local(), base.local()), or(user.discover(), base.discover()), or(user.timeouts(), base.timeouts()),
                 or(user.docs(), base.docs()), or(user.source(), base.source()), or(user.asOf(), base.asOf()),
-                or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()));
+                or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()),
+                base.settings() == null ? user.settings() : base.settings().with(user.settings()));
     }
 
     /** A known model with the user's fields laid over it; offerings are merged by provider, the user's winning field by field. */

@@ -46,7 +46,15 @@ public record HubConfig(
     public record ProviderConfig(
             String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
             Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
-            List<String> supportedParameters, Map<String, Range> parameterRanges) {}
+            List<String> supportedParameters, Map<String, Range> parameterRanges, KindSettings settings) {
+        public ProviderConfig(
+                String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
+                Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
+                List<String> supportedParameters, Map<String, Range> parameterRanges) {
+            this(id, name, kind, baseUrl, apiKey, apiKeyEnv, local, discover, timeouts, docs, source, asOf,
+                    supportedParameters, parameterRanges, null);
+        }
+    }
 
     /** A model as the config file declares it. Null fields mean "keep what the built-in catalog says". */
     public record ModelConfig(
