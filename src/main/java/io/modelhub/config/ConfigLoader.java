@@ -347,9 +347,11 @@ public final class ConfigLoader {
         o.onlyFields(Set.of("provider", "upstream_model", "context_length", "max_output_tokens", "pricing",
                 "supported_parameters", "parameter_ranges", "capabilities", "source", "as_of"));
         HubConfig.Pricing pricing = null;
-        ConfigNode pr = o.child("pricing").onlyFields(Set.of("input_per_mtok", "output_per_mtok"));
+        ConfigNode pr = o.child("pricing").onlyFields(Set.of("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok"));
         if (!pr.isMissing()) {
-            pricing = new HubConfig.Pricing(nonNegative(pr, "input_per_mtok"), nonNegative(pr, "output_per_mtok"));
+            pricing = new HubConfig.Pricing(nonNegative(pr, "input_per_mtok"), nonNegative(pr, "output_per_mtok"),
+                    pr.has("cache_read_per_mtok") ? nonNegative(pr, "cache_read_per_mtok") : null,
+                    pr.has("cache_write_per_mtok") ? nonNegative(pr, "cache_write_per_mtok") : null);
         }
         return new HubConfig.OfferingConfig(o.requiredString("provider"), o.string("upstream_model", null),
                 o.integer("context_length", null), o.integer("max_output_tokens", null), pricing,

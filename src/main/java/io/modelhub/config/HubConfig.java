@@ -67,8 +67,16 @@ public record HubConfig(
             Pricing pricing, List<String> supportedParameters, Map<String, Range> parameterRanges,
             List<String> capabilities, String source, String asOf) {}
 
-    /** Prices in USD per million tokens. */
-    public record Pricing(double inputPerMtok, double outputPerMtok) {}
+    /**
+     * Prices in USD per million tokens. The cache prices (prompt tokens read from, or written to, the
+     * provider's prompt cache) are null when the provider has none or they are not known: such tokens
+     * are then priced as ordinary input.
+     */
+    public record Pricing(double inputPerMtok, double outputPerMtok, Double cacheReadPerMtok, Double cacheWritePerMtok) {
+        public Pricing(double inputPerMtok, double outputPerMtok) {
+            this(inputPerMtok, outputPerMtok, null, null);
+        }
+    }
 
     /** An inclusive numeric range an offering accepts for one parameter. */
     public record Range(Double min, Double max) {}
