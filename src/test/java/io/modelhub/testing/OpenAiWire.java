@@ -48,17 +48,39 @@ public class OpenAiWire implements Wire {
         return List.of(Wire.sse(chunkJson(model, "", "assistant")));
     }
 
+    private static boolean tool(JsonNode body) {
+        return Wire.wantsTool(body.get("tools"), body.path("tool_choice").asText(""));
+    }
+
     @Override
     public List<byte[]> streamToken(String model, int i, String text, JsonNode body) {
+        if (tool(body)) {
+            return i < ARGUMENT_PIECES.length ? List.of(toolDelta(model, i, body)) : List.of();
+        }
         return List.of(Wire.sse(chunkJson(model, text, null)));
+    }
+
+    /** Tool call argument piece {@code i}; the first names the call (id, type, function name), as OpenAI streams them. */
+    private static byte[] toolDelta(String model, int i, JsonNode body) {
+        String head = i == 0 ? "\"id\":\"call_mock\",\"type\":\"function\"," : "";
+        String name = i == 0 ? "\"name\":\"" + body.path("tools").get(0).path("function").path("name").asText() + "\"," : "";
+        return Wire.sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0," + head + "\"function\":{" + name
+                + "\"arguments\":" + Wire.quote(ARGUMENT_PIECES[i]) + "}}]},\"finish_reason\":null}]}");
     }
 
     @Override
     public List<byte[]> streamEnd(String model, int tokens, JsonNode body) {
         boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
         List<byte[]> out = new ArrayList<>();
+        if (tool(body)) {
+            for (int i = tokens; i < ARGUMENT_PIECES.length; i++) {
+                out.add(toolDelta(model, i, body));
+            }
+        }
         out.add(Wire.sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]" + (usage ? ",\"usage\":null" : "") + "}"));
+                + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + (tool(body) ? "tool_calls" : "stop") + "\"}]"
+                + (usage ? ",\"usage\":null" : "") + "}"));
         if (usage) {
             out.add(Wire.sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
                     + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":" + tokens + ",\"total_tokens\":" + (11 + tokens) + "}}"));

@@ -28,6 +28,9 @@ import java.util.List;
 public final class OpenAiProvider implements Provider {
     private final String id;
     private final String chatHead;
+    private final java.util.function.UnaryOperator<String> chatPathOf;
+    private final String headTail;
+    private final java.util.Map<String, String> chatHeads = new java.util.concurrent.ConcurrentHashMap<>();
     private final String modelsHead;
     private final Upstream upstream;
     private final ObjectMapper json;
@@ -38,20 +41,24 @@ public final class OpenAiProvider implements Provider {
     }
 
     public OpenAiProvider(ProviderInfo info, ObjectMapper json, ProxyConfig proxies) {
-        this(info, json, proxies, "/chat/completions", "/models", keyLine(info, "Authorization: Bearer "));
+        this(info, json, proxies, null, "/models", keyLine(info, "Authorization: Bearer "));
     }
 
     /**
-     * An OpenAI-wire provider at {@code chatPath} (below the base URL) whose key goes in {@code keyHeader}
-     * (a complete header line, or ""): the {@code azure} kind reuses it with its deployment paths and {@code api-key}.
+     * An OpenAI-wire provider whose chat path (below the base URL) is {@code chatPathOf} the offering's
+     * upstream model ({@code /chat/completions} when null) and whose key goes in {@code keyHeader} (a
+     * complete header line, or ""): the {@code azure} kind reuses it with its deployment paths and {@code api-key}.
+     * {@code modelsPath} null means the upstream has no model list.
      */
-    public OpenAiProvider(ProviderInfo info, ObjectMapper json, ProxyConfig proxies, String chatPath, String modelsPath, String keyHeader) {
+    public OpenAiProvider(ProviderInfo info, ObjectMapper json, ProxyConfig proxies, java.util.function.UnaryOperator<String> chatPathOf,
+                          String modelsPath, String keyHeader) {
         this.id = info.id();
         this.json = json;
         this.chunks = new OpenAiChunks(json.getFactory());
         this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), proxies, json);
-        this.chatHead = upstream.requestLine("POST", chatPath) + keyHeader
-                + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
+        this.headTail = keyHeader + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
+        this.chatPathOf = chatPathOf;
+        this.chatHead = chatPathOf == null ? upstream.requestLine("POST", "/chat/completions") + headTail : null;
         this.modelsHead = modelsPath == null ? null : upstream.requestLine("GET", modelsPath) + keyHeader
                 + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
     }
@@ -81,7 +88,9 @@ public final class OpenAiProvider implements Provider {
         } catch (JsonProcessingException e) {
             throw UpstreamException.protocol(id, "request could not be encoded", e);
         }
-        StringBuilder head = new StringBuilder(chatHead.length() + 96).append(chatHead)
+        String base = chatHead != null ? chatHead
+                : chatHeads.computeIfAbsent(call.offering().upstreamModel(), m -> upstream.requestLine("POST", chatPathOf.apply(m)) + headTail);
+        StringBuilder head = new StringBuilder(base.length() + 96).append(base)
                 .append(call.stream() ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n");
         if (call.requestId() != null) {
             head.append("X-Request-Id: ").append(call.requestId()).append("\r\n");
