@@ -275,6 +275,12 @@ public final class CatalogEndpoints {
             ObjectNode pr = n.putObject("pricing");
             pr.put("input_per_mtok", o.pricing().inputPerMtok());
             pr.put("output_per_mtok", o.pricing().outputPerMtok());
+            if (o.pricing().cacheReadPerMtok() != null) {
+                pr.put("cache_read_per_mtok", o.pricing().cacheReadPerMtok());
+            }
+            if (o.pricing().cacheWritePerMtok() != null) {
+                pr.put("cache_write_per_mtok", o.pricing().cacheWritePerMtok());
+            }
             pr.put("currency", "USD");
         }
         return n;

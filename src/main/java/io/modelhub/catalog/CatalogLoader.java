@@ -4,6 +4,8 @@ import io.modelhub.config.ConfigException;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
 import io.modelhub.config.Secret;
+import io.modelhub.providers.ProviderKind;
+import io.modelhub.providers.ProviderKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -93,12 +95,18 @@ public final class CatalogLoader {
             if (p.kind() == null) {
                 throw new ConfigException(where + ": '" + p.id() + "': kind is required");
             }
-            if ("openai".equals(p.kind()) && p.baseUrl() == null) {
-                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind openai");
+            ProviderKind kind = ProviderKinds.of(p.kind());
+            if (kind == null) {
+                throw new ConfigException(where + ": '" + p.id() + "': kind must be one of " + String.join(", ", ProviderKinds.names())
+                        + " (was '" + p.kind() + "')");
             }
-            providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), p.baseUrl(), key, local,
+            String baseUrl = p.baseUrl() != null ? p.baseUrl() : kind.defaultBaseUrl();
+            if (kind.network() && baseUrl == null) {
+                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind " + kind.name());
+            }
+            providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), baseUrl, key, local,
                     Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),
-                    p.docs(), p.source()));
+                    p.docs(), p.source(), p.settings()));
             enabled.put(p.id(), p);
         }
 
@@ -133,7 +141,8 @@ public final class CatalogLoader {
                 Map<String, HubConfig.Range> ranges = o.parameterRanges() != null ? o.parameterRanges()
                         : p == null || p.parameterRanges() == null ? Map.of() : p.parameterRanges();
                 offerings.add(new Offering(m.id(), o.provider(), o.upstreamModel() == null ? m.id() : o.upstreamModel(),
-                        o.contextLength() != null ? o.contextLength() : m.contextLength(), o.maxOutputTokens(), o.pricing(),
+                        o.contextLength() != null ? o.contextLength() : m.contextLength(), o.maxOutputTokens(),
+                        priceOf(providers.get(o.provider()), o.pricing()),
                         params == null ? null : Set.copyOf(params), ranges,
                         o.capabilities() == null ? caps : capabilities(o.capabilities(), caps), o.source(), o.asOf()));
             }
@@ -145,7 +154,38 @@ public final class CatalogLoader {
                     m.aliases() == null ? List.of() : m.aliases(), m.contextLength(), caps, List.copyOf(offerings), created));
         }
         addDiscovered(models, positionById, providers, enabled, discovered, created);
+        warnUnpriced(models);
         return new Catalog(new ArrayList<>(providers.values()), models);
+    }
+
+    private static final HubConfig.Pricing FREE = new HubConfig.Pricing(0, 0);
+    private static final System.Logger LOG = System.getLogger("io.modelhub.catalog");
+    private static volatile Set<String> lastUnpriced = Set.of();
+
+    /** An offering's price: as configured; a local server's is free; otherwise null, meaning "not known". */
+    private static HubConfig.Pricing priceOf(ProviderInfo provider, HubConfig.Pricing configured) {
+        if (configured != null) {
+            return configured;
+        }
+        return provider != null && provider.local() ? FREE : null;
+    }
+
+    /** Warns, once per distinct set, of offerings whose calls will be metered with {@code cost_usd: null}. */
+    private static void warnUnpriced(List<Model> models) {
+        Set<String> unpriced = new java.util.TreeSet<>();
+        for (Model m : models) {
+            for (Offering o : m.offerings()) {
+                if (o.pricing() == null) {
+                    unpriced.add(o.providerId() + "/" + o.upstreamModel());
+                }
+            }
+        }
+        if (!unpriced.isEmpty() && !unpriced.equals(lastUnpriced)) {
+            List<String> shown = unpriced.stream().limit(20).toList();
+            LOG.log(System.Logger.Level.WARNING, unpriced.size() + " offering(s) have no known price; their calls are metered with"
+                    + " cost_usd null until a pricing is configured: " + String.join(", ", shown) + (unpriced.size() > 20 ? ", ..." : ""));
+        }
+        lastUnpriced = Set.copyOf(unpriced);
     }
 
     /**
@@ -185,14 +225,14 @@ public final class CatalogLoader {
                 }
                 if (at == null) {
                     Set<Capability> caps = EnumSet.of(Capability.STREAMING);
-                    Offering o = new Offering(d.id(), info.id(), d.id(), null, null, null, params, ranges, caps, "discovered", null);
+                    Offering o = new Offering(d.id(), info.id(), d.id(), null, null, priceOf(info, null), params, ranges, caps, "discovered", null);
                     positionById.put(d.id(), models.size());
                     models.add(new Model(d.id(), d.id(), d.ownedBy() == null || d.ownedBy().isBlank() ? owner(d.id()) : d.ownedBy(),
                             List.of(), null, caps, List.of(o), d.created() == null ? created : d.created()));
                 } else {
                     Model m = models.get(at);
                     List<Offering> offerings = new ArrayList<>(m.offerings());
-                    offerings.add(new Offering(m.id(), info.id(), d.id(), m.contextLength(), null, null, params, ranges,
+                    offerings.add(new Offering(m.id(), info.id(), d.id(), m.contextLength(), null, priceOf(info, null), params, ranges,
                             m.capabilities(), "discovered", null));
                     models.set(at, new Model(m.id(), m.name(), m.ownedBy(), m.aliases(), m.contextLength(), m.capabilities(),
                             List.copyOf(offerings), m.created()));
@@ -207,7 +247,8 @@ public final class CatalogLoader {
                 or(user.baseUrl(), base.baseUrl()), or(user.apiKey(), base.apiKey()), or(user.apiKeyEnv(), base.apiKeyEnv()),
                 or(user.local(), base.local()), or(user.discover(), base.discover()), or(user.timeouts(), base.timeouts()),
                 or(user.docs(), base.docs()), or(user.source(), base.source()), or(user.asOf(), base.asOf()),
-                or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()));
+                or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()),
+                base.settings() == null ? user.settings() : base.settings().with(user.settings()));
     }
 
     /** A known model with the user's fields laid over it; offerings are merged by provider, the user's winning field by field. */

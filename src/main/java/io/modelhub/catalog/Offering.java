@@ -26,7 +26,25 @@ public record Offering(
         return providerId + "|" + modelId;
     }
 
-    /** Cost in USD of a call with these token counts; zero when the offering has no prices. */
+    /**
+     * Cost in USD of a call with this usage, or null when the offering's price is not known. Prompt tokens
+     * read from or written to the provider's cache are priced at the cache prices when the offering has
+     * them, else as ordinary input.
+     */
+    public Double cost(io.modelhub.usage.TokenUsage usage) {
+        if (pricing == null) {
+            return null;
+        }
+        long cached = usage.cacheReadTokens() + usage.cacheWriteTokens();
+        long uncached = Math.max(0, usage.promptTokens() - cached);
+        double in = pricing.inputPerMtok();
+        double read = pricing.cacheReadPerMtok() != null ? pricing.cacheReadPerMtok() : in;
+        double write = pricing.cacheWritePerMtok() != null ? pricing.cacheWritePerMtok() : in;
+        return (uncached * in + usage.cacheReadTokens() * read + usage.cacheWriteTokens() * write
+                + usage.completionTokens() * pricing.outputPerMtok()) / 1_000_000.0;
+    }
+
+    /** Cost in USD of a call with these token counts, none of them cached; zero when the offering has no prices. */
     public double costUsd(long promptTokens, long completionTokens) {
         if (pricing == null) {
             return 0.0;

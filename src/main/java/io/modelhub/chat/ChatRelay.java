@@ -15,7 +15,6 @@ import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.routing.Routed;
 import io.modelhub.usage.TokenUsage;
-import io.modelhub.usage.UsageParser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -48,11 +47,9 @@ public final class ChatRelay {
     }
 
     private final Errors errors;
-    private final UsageParser usageParser;
 
     public ChatRelay(ObjectMapper json, Errors errors) {
         this.errors = errors;
-        this.usageParser = new UsageParser(json);
     }
 
     /** The headers that say how a request was routed. */
@@ -73,7 +70,6 @@ public final class ChatRelay {
 
     /** Relays a stream to its end (or until the client leaves) and then tells {@code end} how it went. */
     public void stream(ServerResponse res, boolean includeUsage, EventStream events, StreamEnd end) {
-        TokenUsage usage = null;
         long relayed = 0;
         long firstEvent = 0;
         String errorType = null;
@@ -100,12 +96,8 @@ public final class ChatRelay {
                 if (firstEvent == 0) {
                     firstEvent = System.nanoTime();
                 }
-                UsageParser.Found found = usageParser.find(event);
-                if (found != null) {
-                    usage = found.usage();
-                    if (!includeUsage && found.choicesEmpty()) {
-                        continue;
-                    }
+                if (!includeUsage && events.usageOnly()) {
+                    continue;
                 }
                 out.write(DATA);
                 out.write(event);
@@ -119,7 +111,7 @@ public final class ChatRelay {
             // events (try-with-resources) cancels the upstream request.
             errorType = "client_disconnected";
         } finally {
-            end.ended(new Streamed(usage, relayed, firstEvent, errorType));
+            end.ended(new Streamed(events.usage(), relayed, firstEvent, errorType));
         }
     }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.modelhub.providers.ProviderKind;
+import io.modelhub.providers.ProviderKinds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,6 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
-    private static final Set<String> KINDS = Set.of("openai", "sandbox");
     private static final Set<String> POLICIES = Set.of("priority", "price", "latency", "throughput");
 
     /** What the command line said; null means "not given". */
@@ -282,15 +283,30 @@ public final class ConfigLoader {
     }
 
     private HubConfig.ProviderConfig provider(ConfigNode p) {
-        p.onlyFields(Set.of("id", "name", "kind", "base_url", "api_key", "api_key_env", "local", "discover", "timeouts",
-                "docs", "source", "as_of", "supported_parameters", "parameter_ranges"));
+        String kind = p.string("kind", null);
+        ProviderKind known = ProviderKinds.of(kind);
+        if (kind != null && known == null) {
+            throw p.child("kind").error("must be one of " + String.join(", ", ProviderKinds.names()) + " (was '" + kind + "')");
+        }
+        // A kind's own settings are allowed with that kind; an entry without a kind (overriding a built-in) may carry any.
+        Set<String> kindFields = known != null ? known.settings() : ProviderKinds.allSettings();
+        Set<String> fields = new java.util.HashSet<>(COMMON_PROVIDER_FIELDS);
+        fields.addAll(kindFields);
+        p.onlyFields(fields);
         String id = p.requiredString("id");
         if (!PROVIDER_ID.matcher(id).matches()) {
             throw p.child("id").error("must be lower-case letters, digits and '-' (was '" + id + "')");
         }
-        String kind = p.string("kind", null);
-        if (kind != null && !KINDS.contains(kind)) {
-            throw p.child("kind").error("must be one of " + String.join(", ", KINDS.stream().sorted().toList()) + " (was '" + kind + "')");
+        Map<String, String> settingValues = new java.util.HashMap<>();
+        Set<String> secretSettings = new java.util.HashSet<>();
+        for (String name : kindFields) {
+            String v = p.string(name, null);
+            if (v != null && !v.isBlank()) {
+                settingValues.put(name, v);
+                if (known != null ? known.secretSettings().contains(name) : ProviderKinds.isSecretSetting(name)) {
+                    secretSettings.add(name);
+                }
+            }
         }
         String baseUrl = trimSlash(p.string("base_url", null));
         if (baseUrl != null && !baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
@@ -306,8 +322,12 @@ public final class ConfigLoader {
         return new HubConfig.ProviderConfig(id, p.string("name", null), kind, baseUrl, Secret.ofNullable(p.string("api_key", null)),
                 p.string("api_key_env", null), optionalBool(p, "local"), optionalBool(p, "discover"), timeouts,
                 p.string("docs", null), p.string("source", null), p.string("as_of", null),
-                p.strings("supported_parameters"), p.map("parameter_ranges", ConfigLoader::range));
+                p.strings("supported_parameters"), p.map("parameter_ranges", ConfigLoader::range),
+                settingValues.isEmpty() ? null : new KindSettings(settingValues, secretSettings));
     }
+
+    private static final Set<String> COMMON_PROVIDER_FIELDS = Set.of("id", "name", "kind", "base_url", "api_key", "api_key_env",
+            "local", "discover", "timeouts", "docs", "source", "as_of", "supported_parameters", "parameter_ranges");
 
     private static Boolean optionalBool(ConfigNode n, String field) {
         return n.has(field) ? n.bool(field, false) : null;
@@ -327,9 +347,11 @@ public final class ConfigLoader {
         o.onlyFields(Set.of("provider", "upstream_model", "context_length", "max_output_tokens", "pricing",
                 "supported_parameters", "parameter_ranges", "capabilities", "source", "as_of"));
         HubConfig.Pricing pricing = null;
-        ConfigNode pr = o.child("pricing").onlyFields(Set.of("input_per_mtok", "output_per_mtok"));
+        ConfigNode pr = o.child("pricing").onlyFields(Set.of("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok"));
         if (!pr.isMissing()) {
-            pricing = new HubConfig.Pricing(nonNegative(pr, "input_per_mtok"), nonNegative(pr, "output_per_mtok"));
+            pricing = new HubConfig.Pricing(nonNegative(pr, "input_per_mtok"), nonNegative(pr, "output_per_mtok"),
+                    pr.has("cache_read_per_mtok") ? nonNegative(pr, "cache_read_per_mtok") : null,
+                    pr.has("cache_write_per_mtok") ? nonNegative(pr, "cache_write_per_mtok") : null);
         }
         return new HubConfig.OfferingConfig(o.requiredString("provider"), o.string("upstream_model", null),
                 o.integer("context_length", null), o.integer("max_output_tokens", null), pricing,

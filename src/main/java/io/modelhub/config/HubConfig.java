@@ -46,7 +46,15 @@ public record HubConfig(
     public record ProviderConfig(
             String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
             Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
-            List<String> supportedParameters, Map<String, Range> parameterRanges) {}
+            List<String> supportedParameters, Map<String, Range> parameterRanges, KindSettings settings) {
+        public ProviderConfig(
+                String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
+                Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
+                List<String> supportedParameters, Map<String, Range> parameterRanges) {
+            this(id, name, kind, baseUrl, apiKey, apiKeyEnv, local, discover, timeouts, docs, source, asOf,
+                    supportedParameters, parameterRanges, null);
+        }
+    }
 
     /** A model as the config file declares it. Null fields mean "keep what the built-in catalog says". */
     public record ModelConfig(
@@ -59,8 +67,16 @@ public record HubConfig(
             Pricing pricing, List<String> supportedParameters, Map<String, Range> parameterRanges,
             List<String> capabilities, String source, String asOf) {}
 
-    /** Prices in USD per million tokens. */
-    public record Pricing(double inputPerMtok, double outputPerMtok) {}
+    /**
+     * Prices in USD per million tokens. The cache prices (prompt tokens read from, or written to, the
+     * provider's prompt cache) are null when the provider has none or they are not known: such tokens
+     * are then priced as ordinary input.
+     */
+    public record Pricing(double inputPerMtok, double outputPerMtok, Double cacheReadPerMtok, Double cacheWritePerMtok) {
+        public Pricing(double inputPerMtok, double outputPerMtok) {
+            this(inputPerMtok, outputPerMtok, null, null);
+        }
+    }
 
     /** An inclusive numeric range an offering accepts for one parameter. */
     public record Range(Double min, Double max) {}

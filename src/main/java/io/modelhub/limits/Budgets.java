@@ -123,7 +123,7 @@ public final class Budgets implements UsageListener, AutoCloseable {
 
     @Override
     public void onUsage(UsageRecord r) {
-        if (r.keyId() != null && r.costUsd() > 0) {
+        if (r.keyId() != null && r.costUsd() != null && r.costUsd() > 0) {
             accounts.computeIfAbsent(r.keyId(), k -> new Account()).add(r.costUsd());
             if (shared != null && sharedKeys.contains(r.keyId())) {
                 try {

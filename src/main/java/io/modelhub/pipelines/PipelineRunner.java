@@ -43,7 +43,7 @@ public final class PipelineRunner {
 
     /** What one step did. {@code output} is the answer's text (its tool calls as JSON when it called tools). */
     public record StepResult(String id, String model, String provider, int attempts, String output,
-                             TokenUsage usage, double costUsd, long latencyMs) {}
+                             TokenUsage usage, Double costUsd, long latencyMs) {}
 
     /** How a run ended. */
     public sealed interface Outcome {

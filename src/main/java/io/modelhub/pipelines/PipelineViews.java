@@ -100,12 +100,13 @@ final class PipelineViews {
         o.put("output", f.output());
         long prompt = 0;
         long completion = 0;
-        double cost = 0;
+        // The run's cost is known only when every step's is: a partial sum would be a silent undercount.
+        Double cost = 0.0;
         ArrayNode steps = trace ? o.putArray("steps") : null;
         for (PipelineRunner.StepResult s : f.steps()) {
             prompt += s.usage().promptTokens();
             completion += s.usage().completionTokens();
-            cost += s.costUsd();
+            cost = cost == null || s.costUsd() == null ? null : cost + s.costUsd();
             if (steps != null) {
                 ObjectNode st = steps.addObject();
                 st.put("id", s.id());

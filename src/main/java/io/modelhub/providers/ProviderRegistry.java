@@ -3,8 +3,7 @@ package io.modelhub.providers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.catalog.Catalog;
 import io.modelhub.catalog.ProviderInfo;
-import io.modelhub.providers.openai.OpenAiProvider;
-import io.modelhub.providers.sandbox.SandboxProvider;
+import io.modelhub.providers.http.ProxyConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,15 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * catalog reload, providers whose settings did not change keep their pooled connections.
  */
 public final class ProviderRegistry implements AutoCloseable {
-    private final ObjectMapper json;
-    private final Duration sandboxTokenDelay;
+    private final ProviderKind.Context context;
     private final Map<String, Entry> live = new ConcurrentHashMap<>();
 
     private record Entry(ProviderInfo info, Provider provider) {}
 
     public ProviderRegistry(ObjectMapper json, Duration sandboxTokenDelay) {
-        this.json = json;
-        this.sandboxTokenDelay = sandboxTokenDelay;
+        this(new ProviderKind.Context(json, sandboxTokenDelay, ProxyConfig.NONE));
+    }
+
+    public ProviderRegistry(ProviderKind.Context context) {
+        this.context = context;
     }
 
     /** Makes the live providers match the catalog: new ones are created, changed ones replaced, gone ones closed. */
@@ -47,11 +48,11 @@ public final class ProviderRegistry implements AutoCloseable {
     }
 
     private Provider create(ProviderInfo info) {
-        return switch (info.kind()) {
-            case "sandbox" -> new SandboxProvider(json, sandboxTokenDelay);
-            case "openai" -> new OpenAiProvider(info, json);
-            default -> throw new IllegalArgumentException("provider " + info.id() + ": unknown kind " + info.kind());
-        };
+        ProviderKind kind = ProviderKinds.of(info.kind());
+        if (kind == null) {
+            throw new IllegalArgumentException("provider " + info.id() + ": unknown kind " + info.kind());
+        }
+        return kind.factory().create(info, context);
     }
 
     /** The provider with this id, or null. */

@@ -7,6 +7,7 @@ import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
+import io.modelhub.usage.TokenUsage;
 import java.io.IOException;
 
 /**
@@ -44,7 +45,7 @@ final class FirstEventProvider implements Provider {
                 throw UpstreamException.protocol(inner.id(), "the stream ended before its first event", null);
             }
             requireJson(first, "first stream event");
-            return new Held(events, first);
+            return new Held(events, first, events.usageOnly());
         } catch (UpstreamException e) {
             events.close();
             throw e;
@@ -68,11 +69,14 @@ final class FirstEventProvider implements Provider {
     /** A stream whose first event has already been read. */
     private static final class Held implements EventStream {
         private final EventStream inner;
+        private final boolean firstUsageOnly;
         private byte[] first;
+        private boolean servingFirst;
 
-        Held(EventStream inner, byte[] first) {
+        Held(EventStream inner, byte[] first, boolean firstUsageOnly) {
             this.inner = inner;
             this.first = first;
+            this.firstUsageOnly = firstUsageOnly;
         }
 
         @Override
@@ -80,9 +84,26 @@ final class FirstEventProvider implements Provider {
             if (first != null) {
                 byte[] f = first;
                 first = null;
+                servingFirst = true;
                 return f;
             }
+            servingFirst = false;
             return inner.next();
+        }
+
+        @Override
+        public TokenUsage usage() {
+            return inner.usage();
+        }
+
+        @Override
+        public String finishReason() {
+            return inner.finishReason();
+        }
+
+        @Override
+        public boolean usageOnly() {
+            return servingFirst ? firstUsageOnly : inner.usageOnly();
         }
 
         @Override

@@ -5,7 +5,7 @@ import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
-import io.modelhub.usage.UsageParser;
+import io.modelhub.usage.TokenUsage;
 
 /**
  * A provider whose every call is reported to a {@link CallListener} once it ends. A stream ends in the
@@ -15,12 +15,10 @@ import io.modelhub.usage.UsageParser;
 final class ObservedProvider implements Provider {
     private final Provider inner;
     private final CallListener listener;
-    private final UsageParser usage;
 
-    ObservedProvider(Provider inner, CallListener listener, UsageParser usage) {
+    ObservedProvider(Provider inner, CallListener listener) {
         this.inner = inner;
         this.listener = listener;
-        this.usage = usage;
     }
 
     @Override
@@ -58,7 +56,6 @@ final class ObservedProvider implements Provider {
         private final ChatCall call;
         private final long firstEventNanos;
         private final long firstAt;
-        private long completionTokens;
         private boolean reported;
 
         Observed(EventStream events, ChatCall call, long firstEventNanos, long firstAt) {
@@ -89,15 +86,27 @@ final class ObservedProvider implements Provider {
             if (event == null) {
                 if (!reported) {
                     reported = true;
-                    listener.succeeded(call.offering(), firstEventNanos, completionTokens, System.nanoTime() - firstAt);
+                    TokenUsage usage = events.usage();
+                    listener.succeeded(call.offering(), firstEventNanos, usage == null ? 0 : usage.completionTokens(), System.nanoTime() - firstAt);
                 }
                 return null;
             }
-            UsageParser.Found found = usage.find(event);
-            if (found != null) {
-                completionTokens = found.usage().completionTokens();
-            }
             return event;
+        }
+
+        @Override
+        public TokenUsage usage() {
+            return events.usage();
+        }
+
+        @Override
+        public String finishReason() {
+            return events.finishReason();
+        }
+
+        @Override
+        public boolean usageOnly() {
+            return events.usageOnly();
         }
 
         @Override

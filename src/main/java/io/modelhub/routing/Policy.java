@@ -25,7 +25,7 @@ enum Policy {
     double score(Offering offering, OfferingStats stats) {
         return switch (this) {
             case PRIORITY -> 0;
-            // No pricing means nothing is charged (as in Offering.costUsd), e.g. a local server.
+            // No pricing means the price is not known (a local server's is 0): such offerings rank after every priced one.
             case PRICE -> price(offering.pricing());
             case LATENCY -> stats.p50LatencyMs() > 0 ? stats.p50LatencyMs() : Double.NEGATIVE_INFINITY;
             case THROUGHPUT -> stats.tokensPerSecond() > 0 ? -stats.tokensPerSecond() : Double.NEGATIVE_INFINITY;
@@ -33,6 +33,6 @@ enum Policy {
     }
 
     private static double price(HubConfig.Pricing p) {
-        return p == null ? 0 : p.inputPerMtok() + p.outputPerMtok();
+        return p == null ? Double.MAX_VALUE : p.inputPerMtok() + p.outputPerMtok();
     }
 }

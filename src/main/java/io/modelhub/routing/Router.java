@@ -13,7 +13,6 @@ import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.api.ApiException;
 import io.modelhub.api.ChatRequest;
-import io.modelhub.usage.UsageParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +38,6 @@ public final class Router {
     private final CallListener listener;
     private final MeasuredHealth health;
     private final ObjectMapper json;
-    private final UsageParser usage;
 
     /** One offering the request may go to, and the fields it must not receive. */
     public record Candidate(Offering offering, List<String> dropped) {}
@@ -54,7 +52,6 @@ public final class Router {
         this.listener = CallListener.all(breakers, measurements, new FailureForwarder());
         this.health = new MeasuredHealth(breakers, measurements);
         this.json = json;
-        this.usage = new UsageParser(json);
     }
 
     /** Told of every failed upstream attempt, including those a fallback then made good (for metrics). */
@@ -129,7 +126,7 @@ public final class Router {
                 attempts++;
                 called = true;
                 a.tries++;
-                Provider layered = new ObservedProvider(new FirstEventProvider(provider, json.getFactory()), listener, usage);
+                Provider layered = new ObservedProvider(new FirstEventProvider(provider, json.getFactory()), listener);
                 try {
                     UpstreamReply reply = layered.chat(new ChatCall(requestId, offering, upstreamBody(request, a.candidate), request.stream()));
                     return new Routed(offering, attempts, a.candidate.dropped(), reply);

@@ -101,7 +101,8 @@ public final class Hub implements AutoCloseable {
     public Hub(HubConfig config, Supplier<HubConfig> reread) {
         this.config = config;
         this.store = Store.open(config.store().url());
-        this.providers = new ProviderRegistry(json, config.sandbox().tokenDelay());
+        this.providers = new ProviderRegistry(new io.modelhub.providers.ProviderKind.Context(json, config.sandbox().tokenDelay(),
+                io.modelhub.providers.http.ProxyConfig.fromEnv(config.environment())));
         this.catalog = new CatalogHolder(null);
         this.router = new Router(providers, config.routing(), json);
         this.health = router.health();

@@ -24,7 +24,8 @@ public final class CallMeter {
     }
 
     /** What a finished call was metered as. */
-    public record Metered(String recordId, String provider, TokenUsage usage, double costUsd, long latencyMs) {}
+    /** What a finished call was metered as; {@code costUsd} is null when the offering's price is not known. */
+    public record Metered(String recordId, String provider, TokenUsage usage, Double costUsd, long latencyMs) {}
 
     /** The tokens a request of {@code bytes} bytes is expected to take as its prompt (at least one). */
     public static long estimatePromptTokens(long bytes) {
@@ -104,7 +105,7 @@ public final class CallMeter {
             finished = true;
             TokenUsage used = usage != null ? usage : (offering == null ? TokenUsage.NONE : estimate(relayedEvents));
             long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
-            double cost = offering == null ? 0.0 : offering.costUsd(used.promptTokens(), used.completionTokens());
+            Double cost = offering == null ? Double.valueOf(0.0) : offering.cost(used);
             String provider = offering == null ? null : offering.providerId();
             String id = UsageRecord.newId();
             metering.record(new UsageRecord(id, startedMs, caller.keyId(), modelId, provider,

@@ -94,7 +94,7 @@ public final class HubMetrics implements UsageListener, AutoCloseable {
         if (r.completionTokens() > 0) {
             m.completionTokens.increment(r.completionTokens());
         }
-        if (r.costUsd() > 0) {
+        if (r.costUsd() != null && r.costUsd() > 0) {
             m.cost.increment(r.costUsd());
         }
     }

@@ -13,7 +13,8 @@ package io.modelhub.usage;
  * @param deploymentId the deployment, for deployment calls
  * @param pipelineVersion the pipeline version that ran, or null
  * @param testCall whether this was a pipeline test call (kept apart from production)
- * @param costUsd prompt and completion tokens times the offering's prices
+ * @param costUsd the tokens times the offering's prices (cached prompt tokens at their own prices), or null when the
+ *                offering has no known price (metered as unknown, never as a silent 0)
  * @param latencyMs from request to last byte
  * @param ttftMs from request to first token (streams), or null
  * @param status the HTTP status the client got (200 for a stream that failed after it started, with errorType set)
@@ -31,7 +32,7 @@ public record UsageRecord(
         boolean testCall,
         long promptTokens,
         long completionTokens,
-        double costUsd,
+        Double costUsd,
         long latencyMs,
         Long ttftMs,
         int status,

@@ -19,7 +19,7 @@ import java.util.List;
 public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage_records (id, ts, key_id, model, provider, pipeline_id, deployment_id,"
             + " pipeline_version, test_call, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, status, error_type,"
-            + " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " request_id, cost_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final long DAY_MS = 86_400_000L;
 
     /** What the usage sums may be grouped by; {@code column} is the SQL expression of the group. */
@@ -105,7 +105,8 @@ public final class UsageStore {
         ps.setInt(9, r.testCall() ? 1 : 0);
         ps.setLong(10, r.promptTokens());
         ps.setLong(11, r.completionTokens());
-        ps.setDouble(12, r.costUsd());
+        // An unknown cost is stored as 0 with cost_known 0, so that SUM(cost_usd) adds the known costs only.
+        ps.setDouble(12, r.costUsd() == null ? 0 : r.costUsd());
         ps.setLong(13, r.latencyMs());
         if (r.ttftMs() == null) {
             ps.setNull(14, Types.BIGINT);
@@ -115,6 +116,7 @@ public final class UsageStore {
         ps.setInt(15, r.status());
         ps.setString(16, r.errorType());
         ps.setString(17, r.requestId());
+        ps.setInt(18, r.costUsd() == null ? 0 : 1);
     }
 
     /**

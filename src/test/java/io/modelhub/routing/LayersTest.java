@@ -18,7 +18,6 @@ import io.modelhub.providers.openai.OpenAiProvider;
 import io.modelhub.providers.sandbox.SandboxProvider;
 import io.modelhub.api.Json;
 import io.modelhub.testing.MockUpstream;
-import io.modelhub.usage.UsageParser;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -39,7 +38,7 @@ class LayersTest {
     @Test
     void anObservedStreamIsMeasuredWhenItEndsNotWhenItStarts() throws Exception {
         Measurements measured = new Measurements(10);
-        Provider p = new ObservedProvider(new SandboxProvider(json, Duration.ZERO), measured, new UsageParser(json));
+        Provider p = new ObservedProvider(new SandboxProvider(json, Duration.ZERO), measured);
         UpstreamReply.Streaming s = (UpstreamReply.Streaming) p.chat(streamCall());
         try (EventStream events = s.events()) {
             assertThat(events.next()).isNotNull();
@@ -57,7 +56,7 @@ class LayersTest {
     void aStreamClosedEarlyTellsNothingAboutTheUpstream() throws Exception {
         Measurements measured = new Measurements(10);
         Breakers breakers = new Breakers(new HubConfig.Breaker(1, 0.5, 1, Duration.ofSeconds(30)), 10, System::nanoTime);
-        Provider p = new ObservedProvider(new SandboxProvider(json, Duration.ZERO), CallListener.all(breakers, measured), new UsageParser(json));
+        Provider p = new ObservedProvider(new SandboxProvider(json, Duration.ZERO), CallListener.all(breakers, measured));
         UpstreamReply.Streaming s = (UpstreamReply.Streaming) p.chat(streamCall());
         s.events().next();
         s.events().close();

@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP server on a free loopback port that speaks the OpenAI chat completions wire format,
- * JSON and SSE, and can be told to misbehave. It records every request it receives.
+ * A real HTTP server on a free loopback port that speaks one provider's wire format ({@link Wire}: the
+ * OpenAI chat completions one unless told otherwise), JSON and streams, and can be told to misbehave.
+ * It records every request it receives.
  */
 public final class MockUpstream implements AutoCloseable {
     /** How the next calls are answered. */
@@ -52,7 +53,12 @@ public final class MockUpstream implements AutoCloseable {
     /** Closes the connection without any response. */
     public record Reset() implements Behaviour {}
 
-    public record Received(String path, String authorization, JsonNode body, String raw) {}
+    /** One request as received; {@code headers} by lower-case name. */
+    public record Received(String path, String authorization, JsonNode body, String raw, Map<String, String> headers) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
 
     private final ObjectMapper json = new ObjectMapper();
     private final ServerSocket socket;
@@ -67,12 +73,23 @@ public final class MockUpstream implements AutoCloseable {
     private volatile boolean recording = true;
     private volatile boolean dropIdleConnections;
     private final AtomicInteger connections = new AtomicInteger();
+    private final Wire wire;
 
     public MockUpstream() {
         this(0);
     }
 
+    /** A mock that speaks this provider wire format. */
+    public MockUpstream(Wire wire) {
+        this(0, wire);
+    }
+
     public MockUpstream(int port) {
+        this(port, new OpenAiWire());
+    }
+
+    public MockUpstream(int port, Wire wire) {
+        this.wire = wire;
         try {
             socket = new ServerSocket();
             socket.bind(new InetSocketAddress("127.0.0.1", port), 1024);
@@ -93,7 +110,16 @@ public final class MockUpstream implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/v1";
+        return wire.baseUrl("http://127.0.0.1:" + port());
+    }
+
+    public Wire wire() {
+        return wire;
+    }
+
+    /** The YAML of one provider {@code id} of this mock's kind, indented as an item of {@code providers:}. */
+    public String providerYaml(String id) {
+        return wire.providerYaml(id, this);
     }
 
     /** Every call from now on behaves like this (until scripted behaviours say otherwise). */
@@ -183,7 +209,7 @@ public final class MockUpstream implements AutoCloseable {
                 if (path.startsWith("/v1/models")) {
                     keepOpen = plain(out, modelsStatus, modelsJson, null);
                 } else {
-                    keepOpen = chat(s, out, path, headers.get("authorization"), new String(body, StandardCharsets.UTF_8));
+                    keepOpen = chat(s, out, path, headers, new String(body, StandardCharsets.UTF_8));
                 }
                 if (!keepOpen || dropIdleConnections) {
                     return;
@@ -222,17 +248,17 @@ public final class MockUpstream implements AutoCloseable {
         return true;
     }
 
-    private boolean chat(Socket s, OutputStream out, String path, String authorization, String raw) throws IOException {
+    private boolean chat(Socket s, OutputStream out, String path, Map<String, String> headers, String raw) throws IOException {
         JsonNode body = json.readTree(raw);
         if (recording) {
-            received.add(new Received(path, authorization, body, raw));
+            received.add(new Received(path, headers.get("authorization"), body, raw, Map.copyOf(headers)));
         }
         Behaviour b = script.poll();
         if (b == null) {
             b = fallback;
         }
-        boolean stream = body.path("stream").asBoolean(false);
-        String model = body.path("model").asText();
+        boolean stream = wire.streams(path, body);
+        String model = wire.model(path, body);
         try {
             return respond(s, out, b, stream, model, body);
         } catch (IOException e) {
@@ -244,7 +270,7 @@ public final class MockUpstream implements AutoCloseable {
     private boolean respond(Socket s, OutputStream out, Behaviour b, boolean stream, String model, JsonNode body) throws IOException {
         switch (b) {
             case Fail f -> {
-                return plain(out, f.status(), "{\"error\":{\"message\":\"mock failure " + f.status() + "\",\"type\":\"server_error\",\"code\":null}}", f.retryAfter());
+                return plain(out, f.status(), wire.error(f.status()), f.retryAfter());
             }
             case SlowHeaders sh -> {
                 sleep(sh.delayMs());
@@ -253,8 +279,8 @@ public final class MockUpstream implements AutoCloseable {
             case InvalidJson ij -> {
                 if (stream) {
                     chunkedHead(out);
-                    chunk(out, "data: this is not json{\n\n");
-                    chunk(out, "");
+                    chunk(out, wire.garbageEvent());
+                    chunk(out, new byte[0]);
                     out.flush();
                     return true;
                 }
@@ -267,8 +293,8 @@ public final class MockUpstream implements AutoCloseable {
             }
             case DieMidStream d -> {
                 chunkedHead(out);
-                for (int i = 0; i < d.chunksBeforeDeath(); i++) {
-                    chunk(out, event(chunkJson(model, "tok" + i + " ", i == 0 ? "assistant" : null)));
+                for (byte[] f : wire.partialStream(model, d.chunksBeforeDeath(), body)) {
+                    chunk(out, f);
                 }
                 out.flush();
                 sleep(50);
@@ -293,25 +319,26 @@ public final class MockUpstream implements AutoCloseable {
                     streamBody(out, a, model, body);
                     return true;
                 }
-                return plain(out, 200, completion(model, a.text(), body), null);
+                return plain(out, 200, wire.completion(model, a.text(), body), null);
             }
         }
     }
 
-    private static void chunkedHead(OutputStream out) throws IOException {
-        out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    private void chunkedHead(OutputStream out) throws IOException {
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + wire.streamContentType() + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static void chunk(OutputStream out, String data) throws IOException {
-        byte[] b = data.getBytes(StandardCharsets.UTF_8);
+    private static void chunk(OutputStream out, byte[] b) throws IOException {
         out.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(b);
         out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     private void streamBody(OutputStream out, Answer a, String model, JsonNode body) throws IOException {
-        boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
-        chunk(out, event(chunkJson(model, "", "assistant")));
+        for (byte[] f : wire.streamStart(model, body)) {
+            chunk(out, f);
+        }
         out.flush();
         for (int i = 0; i < a.tokens(); i++) {
             if (i == a.tokens() - 1) {
@@ -322,39 +349,16 @@ public final class MockUpstream implements AutoCloseable {
                 }
             }
             sleep(a.delayMs());
-            chunk(out, event(chunkJson(model, "t" + i + " ", null)));
+            for (byte[] f : wire.streamToken(model, i, "t" + i + " ", body)) {
+                chunk(out, f);
+            }
             out.flush();
         }
-        chunk(out, event("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]" + (usage ? ",\"usage\":null" : "") + "}"));
-        if (usage) {
-            chunk(out, event("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                    + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":" + a.tokens() + ",\"total_tokens\":" + (11 + a.tokens()) + "}}"));
+        for (byte[] f : wire.streamEnd(model, a.tokens(), body)) {
+            chunk(out, f);
         }
-        chunk(out, "data: [DONE]\n\n");
-        chunk(out, "");
+        chunk(out, new byte[0]);
         out.flush();
-    }
-
-    private static String chunkJson(String model, String content, String role) {
-        return "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                + "\",\"choices\":[{\"index\":0,\"delta\":{" + (role != null ? "\"role\":\"" + role + "\"," : "")
-                + "\"content\":\"" + content + "\"},\"finish_reason\":null}]}";
-    }
-
-    private String completion(String model, String text, JsonNode body) {
-        boolean tools = body.has("tools") && !"none".equals(body.path("tool_choice").asText(""));
-        String message = tools
-                ? "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_mock\",\"type\":\"function\",\"function\":{\"name\":\""
-                        + body.path("tools").get(0).path("function").path("name").asText() + "\",\"arguments\":\"{}\"}}]}"
-                : "{\"role\":\"assistant\",\"content\":\"" + text + "\"}";
-        return "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + model
-                + "\",\"choices\":[{\"index\":0,\"message\":" + message + ",\"finish_reason\":\"" + (tools ? "tool_calls" : "stop")
-                + "\"}],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7,\"total_tokens\":18}}";
-    }
-
-    private static String event(String data) {
-        return "data: " + data + "\n\n";
     }
 
     private static void sleep(long ms) {

@@ -57,8 +57,8 @@ public final class UsageRows implements UsageListener {
     public static void insert(Store store, UsageRecord r) {
         try (Connection c = store.connection(); PreparedStatement p = c.prepareStatement(
                 "INSERT INTO usage_records (id, ts, key_id, model, provider, pipeline_id, deployment_id, pipeline_version, test_call,"
-                        + " prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, status, error_type, request_id)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + " prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, status, error_type, request_id, cost_known)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             p.setString(1, r.id());
             p.setLong(2, r.timestampMs());
             p.setString(3, r.keyId());
@@ -74,7 +74,7 @@ public final class UsageRows implements UsageListener {
             p.setInt(9, r.testCall() ? 1 : 0);
             p.setLong(10, r.promptTokens());
             p.setLong(11, r.completionTokens());
-            p.setDouble(12, r.costUsd());
+            p.setDouble(12, r.costUsd() == null ? 0 : r.costUsd());
             p.setLong(13, r.latencyMs());
             if (r.ttftMs() == null) {
                 p.setNull(14, Types.BIGINT);
@@ -84,6 +84,7 @@ public final class UsageRows implements UsageListener {
             p.setInt(15, r.status());
             p.setString(16, r.errorType());
             p.setString(17, r.requestId());
+            p.setInt(18, r.costUsd() == null ? 0 : 1);
             p.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -39,9 +39,15 @@ public final class HttpPool implements AutoCloseable {
     private final AtomicInteger idleCount = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private final SSLSocketFactory tlsFactory;
+    private final ProxyConfig.Proxy proxy;
     private volatile boolean closed;
 
     public HttpPool(String baseUrl, int connectTimeoutMs, int maxIdle) {
+        this(baseUrl, connectTimeoutMs, maxIdle, ProxyConfig.NONE);
+    }
+
+    /** A pool that reaches the origin through the proxy {@code proxies} names for it (CONNECT tunnels for https). */
+    public HttpPool(String baseUrl, int connectTimeoutMs, int maxIdle, ProxyConfig proxies) {
         URI uri = URI.create(baseUrl);
         this.tls = "https".equalsIgnoreCase(uri.getScheme());
         this.host = uri.getHost();
@@ -51,11 +57,17 @@ public final class HttpPool implements AutoCloseable {
         this.connectTimeoutMs = connectTimeoutMs;
         this.maxIdle = maxIdle;
         this.tlsFactory = tls ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null;
+        this.proxy = proxies.forHost(host, tls);
     }
 
     /** The request head's first lines for {@code method path}: request line and Host. */
     public String requestLine(String method, String path) {
         String hostHeader = (port == 80 && !tls) || (port == 443 && tls) ? host : host + ":" + port;
+        if (proxy != null && !tls) {
+            // Through a plain-http proxy the request line names the whole URL.
+            return method + " http://" + hostHeader + basePath + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n"
+                    + (proxy.authorization() == null ? "" : "Proxy-Authorization: " + proxy.authorization() + "\r\n");
+        }
         return method + " " + basePath + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n";
     }
 
@@ -153,7 +165,14 @@ public final class HttpPool implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
-            s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+            if (proxy == null) {
+                s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+            } else {
+                s.connect(new InetSocketAddress(proxy.host(), proxy.port()), connectTimeoutMs);
+                if (tls) {
+                    tunnel(s);
+                }
+            }
             if (tls) {
                 SSLSocket ssl = (SSLSocket) tlsFactory.createSocket(s, host, port, true);
                 SSLParameters params = ssl.getSSLParameters();
@@ -170,6 +189,32 @@ public final class HttpPool implements AutoCloseable {
                 throw new java.net.ConnectException("connect timed out after " + connectTimeoutMs + " ms");
             }
             throw e;
+        }
+    }
+
+    /** Asks the proxy for a tunnel to the origin ({@code CONNECT host:port}) and reads its answer head. */
+    private void tunnel(Socket s) throws IOException {
+        s.setSoTimeout(connectTimeoutMs);
+        String req = "CONNECT " + host + ":" + port + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+                + (proxy.authorization() == null ? "" : "Proxy-Authorization: " + proxy.authorization() + "\r\n") + "\r\n";
+        s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        // Read byte by byte up to the empty line: nothing of the tunnelled TLS stream may be consumed.
+        java.io.InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.net.ConnectException("the proxy " + proxy + " closed the connection during CONNECT");
+            }
+            if (head.length() > 16384) {
+                throw new java.net.ConnectException("the proxy " + proxy + " sent an over-long answer to CONNECT");
+            }
+            head.append((char) b);
+        }
+        String status = head.substring(0, Math.max(0, head.indexOf("\r\n")));
+        if (status.length() < 12 || !status.startsWith("HTTP/1.") || status.charAt(9) != '2') {
+            throw new java.net.ConnectException("the proxy " + proxy + " refused the tunnel: '" + abbreviate(status) + "'");
         }
     }
 

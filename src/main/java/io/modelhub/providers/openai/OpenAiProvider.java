@@ -5,23 +5,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.catalog.DiscoveredModel;
 import io.modelhub.catalog.ProviderInfo;
-import io.modelhub.config.HubConfig;
 import io.modelhub.providers.ChatCall;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
-import io.modelhub.providers.SseReader;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.providers.http.Exchange;
-import io.modelhub.providers.http.HttpPool;
-import io.modelhub.usage.UsageParser;
+import io.modelhub.providers.http.ProxyConfig;
+import io.modelhub.providers.http.Upstream;
+import io.modelhub.usage.TokenUsage;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+
 
 /**
  * Any OpenAI-compatible upstream (OpenAI, Together, SambaNova, Groq, Fireworks, DeepInfra, vLLM, Ollama,
@@ -29,40 +26,53 @@ import java.util.List;
  * never the client's.
  */
 public final class OpenAiProvider implements Provider {
-    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
-    private static final int MAX_ERROR_BODY = 64 * 1024;
-    private static final int MAX_IDLE_CONNECTIONS = 512;
-
     private final String id;
-    private final String chatUrl;
     private final String chatHead;
-    private final String modelsUrl;
+    private final java.util.function.UnaryOperator<String> chatPathOf;
+    private final String headTail;
+    private final java.util.Map<String, String> chatHeads = new java.util.concurrent.ConcurrentHashMap<>();
     private final String modelsHead;
-    private final HubConfig.Timeouts timeouts;
-    private final HttpPool pool;
+    private final Upstream upstream;
     private final ObjectMapper json;
-    private final UsageParser usageParser;
+    private final OpenAiChunks chunks;
 
     public OpenAiProvider(ProviderInfo info, ObjectMapper json) {
+        this(info, json, ProxyConfig.NONE);
+    }
+
+    public OpenAiProvider(ProviderInfo info, ObjectMapper json, ProxyConfig proxies) {
+        this(info, json, proxies, null, "/models", keyLine(info, "Authorization: Bearer "));
+    }
+
+    /**
+     * An OpenAI-wire provider whose chat path (below the base URL) is {@code chatPathOf} the offering's
+     * upstream model ({@code /chat/completions} when null) and whose key goes in {@code keyHeader} (a
+     * complete header line, or ""): the {@code azure} kind reuses it with its deployment paths and {@code api-key}.
+     * {@code modelsPath} null means the upstream has no model list.
+     */
+    public OpenAiProvider(ProviderInfo info, ObjectMapper json, ProxyConfig proxies, java.util.function.UnaryOperator<String> chatPathOf,
+                          String modelsPath, String keyHeader) {
         this.id = info.id();
         this.json = json;
-        this.usageParser = new UsageParser(json);
-        this.timeouts = info.timeouts() == null ? HubConfig.Timeouts.DEFAULT : info.timeouts();
-        this.chatUrl = info.baseUrl() + "/chat/completions";
-        this.pool = new HttpPool(info.baseUrl(), millis(timeouts.connect()), MAX_IDLE_CONNECTIONS);
-        String keyLine = "";
-        if (info.apiKey() != null) {
-            String key = info.apiKey().value();
-            if (key.chars().anyMatch(ch -> ch < 0x20 || ch > 0x7e)) {
-                throw new IllegalArgumentException("provider " + id + ": the API key contains characters that cannot go in a header");
-            }
-            keyLine = "Authorization: Bearer " + key + "\r\n";
-        }
-        this.chatHead = pool.requestLine("POST", "/chat/completions") + keyLine
-                + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
-        this.modelsUrl = info.baseUrl() + "/models";
-        this.modelsHead = pool.requestLine("GET", "/models") + keyLine
+        this.chunks = new OpenAiChunks(json.getFactory());
+        this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), proxies, json);
+        this.headTail = keyHeader + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
+        this.chatPathOf = chatPathOf;
+        this.chatHead = chatPathOf == null ? upstream.requestLine("POST", "/chat/completions") + headTail : null;
+        this.modelsHead = modelsPath == null ? null : upstream.requestLine("GET", modelsPath) + keyHeader
                 + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    /** The header line carrying the provider's key after {@code prefix}, or "" when it has none. */
+    public static String keyLine(ProviderInfo info, String prefix) {
+        if (info.apiKey() == null) {
+            return "";
+        }
+        String key = info.apiKey().value();
+        if (key.chars().anyMatch(ch -> ch < 0x20 || ch > 0x7e)) {
+            throw new IllegalArgumentException("provider " + info.id() + ": the API key contains characters that cannot go in a header");
+        }
+        return prefix + key + "\r\n";
     }
 
     @Override
@@ -78,59 +88,41 @@ public final class OpenAiProvider implements Provider {
         } catch (JsonProcessingException e) {
             throw UpstreamException.protocol(id, "request could not be encoded", e);
         }
-        StringBuilder head = new StringBuilder(chatHead.length() + 96).append(chatHead)
+        String base = chatHead != null ? chatHead
+                : chatHeads.computeIfAbsent(call.offering().upstreamModel(), m -> upstream.requestLine("POST", chatPathOf.apply(m)) + headTail);
+        StringBuilder head = new StringBuilder(base.length() + 96).append(base)
                 .append(call.stream() ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n");
         if (call.requestId() != null) {
             head.append("X-Request-Id: ").append(call.requestId()).append("\r\n");
         }
         head.append("Content-Length: ").append(payload.length).append("\r\n\r\n");
 
-        Exchange exchange;
-        try {
-            exchange = pool.send(head.toString(), payload, millis(timeouts.firstByte()));
-        } catch (IOException e) {
-            throw failure(e, "calling " + chatUrl);
-        }
-        int status = exchange.status();
-        if (status / 100 != 2) {
-            throw statusError(exchange, status);
-        }
+        Exchange exchange = upstream.send(head.toString(), payload, null, "calling the chat completions endpoint");
         if (!call.stream()) {
-            byte[] body;
-            try (exchange) {
-                body = exchange.body().readAllBytes();
-            } catch (IOException e) {
-                throw failure(e, "reading the answer");
-            }
+            byte[] body = upstream.readAll(exchange, "reading the answer");
             try {
-                return new UpstreamReply.Complete(body, usageParser.completeBody(body));
+                OpenAiChunks.Found found = chunks.completeBody(body);
+                return new UpstreamReply.Complete(body, found.usage(), found.finishReason());
             } catch (IOException e) {
                 throw UpstreamException.protocol(id, "answered with invalid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
             }
         }
-        return new UpstreamReply.Streaming(new Events(exchange));
+        return new UpstreamReply.Streaming(new Events(upstream.sse(exchange)));
     }
 
     @Override
     public List<DiscoveredModel> listModels(Duration timeout) throws UpstreamException {
-        Exchange exchange;
+        if (modelsHead == null) {
+            return Provider.super.listModels(timeout);
+        }
+        Exchange exchange = upstream.send(modelsHead, new byte[0], timeout, "calling the model list endpoint");
         try {
-            exchange = pool.send(modelsHead, new byte[0], millis(timeout));
+            exchange.readTimeout(Upstream.millis(timeout));
         } catch (IOException e) {
-            throw failure(e, "calling " + modelsUrl);
+            exchange.close();
+            throw upstream.failure(e, "reading the model list", timeout);
         }
-        int status = exchange.status();
-        if (status / 100 != 2) {
-            throw statusError(exchange, status);
-        }
-        byte[] body;
-        try (exchange) {
-            exchange.readTimeout(millis(timeout));
-            body = exchange.body().readAllBytes();
-        } catch (IOException e) {
-            throw failure(e, "reading the model list");
-        }
-        return parseModelList(body);
+        return parseModelList(upstream.readAll(exchange, "reading the model list"));
     }
 
     /** The OpenAI list shape {@code {"object":"list","data":[{"id","owned_by","created"}]}}; a bare array is accepted too. */
@@ -158,142 +150,59 @@ public final class OpenAiProvider implements Provider {
         return List.copyOf(out);
     }
 
-    private static int millis(Duration d) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
-    }
-
-    private UpstreamException statusError(Exchange exchange, int status) {
-        byte[] body;
-        try (exchange) {
-            body = exchange.body().readNBytes(MAX_ERROR_BODY);
-        } catch (IOException e) {
-            body = new byte[0];
-        }
-        String ra = exchange.header("retry-after");
-        Duration retryAfter = ra == null ? null : parseRetryAfter(ra);
-        return UpstreamException.status(id, status, "HTTP " + status + errorDetail(body), retryAfter, body);
-    }
-
-    private String errorDetail(byte[] body) {
-        if (body.length == 0) {
-            return "";
-        }
-        try {
-            JsonNode n = json.readTree(body);
-            String m = n.path("error").path("message").asText(null);
-            if (m == null && n.path("error").isTextual()) {
-                m = n.path("error").asText();
-            }
-            if (m == null) {
-                m = n.path("message").asText(null);
-            }
-            return m == null ? "" : ": " + abbreviate(m);
-        } catch (IOException e) {
-            return ": " + abbreviate(new String(body, StandardCharsets.UTF_8));
-        }
-    }
-
-    private static String abbreviate(String s) {
-        String one = s.replaceAll("\\s+", " ").trim();
-        return one.length() > 300 ? one.substring(0, 300) + "..." : one;
-    }
-
-    static Duration parseRetryAfter(String value) {
-        try {
-            double seconds = Double.parseDouble(value.trim());
-            return seconds < 0 ? null : Duration.ofMillis((long) (seconds * 1000));
-        } catch (NumberFormatException e) {
-            try {
-                var when = java.time.ZonedDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException ignored) {
-                return null;
-            }
-        }
-    }
-
-    private UpstreamException failure(IOException e, String doing) {
-        if (e instanceof SocketTimeoutException) {
-            return UpstreamException.timeout(id, "no answer within " + timeouts.firstByte().toMillis() + " ms " + doing);
-        }
-        String msg = e.getMessage();
-        return UpstreamException.connection(id, "connection failed " + doing + ": " + e.getClass().getSimpleName()
-                + (msg == null ? "" : " (" + abbreviate(msg) + ")"), e);
-    }
-
-    /** The upstream's SSE body, event by event: the first within first_byte_ms, each next within idle_ms. */
+    /** The upstream's chunks passed through untouched; only the usage and finish reason are read from them. */
     private final class Events implements EventStream {
-        private final Exchange exchange;
-        private final SseReader reader;
-        private boolean first = true;
-        private boolean ended;
+        private final Upstream.Frames<byte[]> frames;
+        private TokenUsage usage;
+        private String finishReason;
+        private boolean usageOnly;
 
-        Events(Exchange exchange) {
-            this.exchange = exchange;
-            exchange.noSpin();
-            this.reader = new SseReader(exchange.body());
+        Events(Upstream.Frames<byte[]> frames) {
+            this.frames = frames;
         }
 
         @Override
         public byte[] next() throws UpstreamException {
-            if (ended) {
-                return null;
-            }
-            byte[] data;
-            try {
-                data = reader.next();
-            } catch (SocketTimeoutException e) {
-                close();
-                throw first
-                        ? UpstreamException.timeout(id, "no first chunk within " + timeouts.firstByte().toMillis() + " ms")
-                        : UpstreamException.timeout(id, "no chunk for " + timeouts.idle().toMillis() + " ms");
-            } catch (IOException e) {
-                close();
-                throw failure(e, "reading the stream");
-            }
-            if (data == null) {
-                // A body that ends cleanly was ended on purpose; some servers omit [DONE].
-                close();
-                return null;
-            }
-            if (first) {
-                first = false;
-                try {
-                    exchange.readTimeout(millis(timeouts.idle()));
-                } catch (IOException e) {
-                    close();
-                    throw failure(e, "reading the stream");
+            byte[] data = frames.next();
+            usageOnly = false;
+            if (data != null) {
+                OpenAiChunks.Found found = chunks.find(data);
+                if (found != null) {
+                    if (found.usage() != null) {
+                        usage = found.usage();
+                        usageOnly = found.choicesEmpty();
+                    }
+                    if (finishReason == null && found.finishReason() != null) {
+                        finishReason = found.finishReason();
+                    }
                 }
-            }
-            if (Arrays.equals(data, DONE)) {
-                drainAndClose();
-                return null;
             }
             return data;
         }
 
-        private void drainAndClose() {
-            // After [DONE] only the end of the chunked body remains; reading it lets the connection be reused.
-            try {
-                while (reader.next() != null) {
-                    // nothing is expected after [DONE]
-                }
-            } catch (IOException ignored) {
-                // the exchange closes the connection instead of pooling it
-            }
-            close();
+        @Override
+        public TokenUsage usage() {
+            return usage;
+        }
+
+        @Override
+        public String finishReason() {
+            return finishReason;
+        }
+
+        @Override
+        public boolean usageOnly() {
+            return usageOnly;
         }
 
         @Override
         public void close() {
-            ended = true;
-            exchange.close();
+            frames.close();
         }
     }
 
     @Override
     public void close() {
-        pool.close();
+        upstream.close();
     }
 }

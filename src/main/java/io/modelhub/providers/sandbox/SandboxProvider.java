@@ -43,7 +43,7 @@ public final class SandboxProvider implements Provider {
         long created = System.currentTimeMillis() / 1000;
         if (!call.stream()) {
             return new UpstreamReply.Complete(bytes(completion(answer, model, created)),
-                    new TokenUsage(answer.promptTokens(), answer.completionTokens()));
+                    new TokenUsage(answer.promptTokens(), answer.completionTokens()), answer.finishReason());
         }
         return new UpstreamReply.Streaming(new Chunks(answer, model, created));
     }
@@ -103,6 +103,9 @@ public final class SandboxProvider implements Provider {
         private final boolean includeUsage;
         private volatile boolean closed;
         private boolean finished;
+        private boolean usageOnly;
+        private TokenUsage usage;
+        private String finishReason;
 
         Chunks(SandboxAnswer answer, String model, long created) {
             this.answer = answer;
@@ -147,7 +150,7 @@ public final class SandboxProvider implements Provider {
             if (includeUsage) {
                 ObjectNode u = base();
                 u.putArray("choices");
-                usage(u.putObject("usage"), answer);
+                SandboxProvider.usage(u.putObject("usage"), answer);
                 pending.add(u);
             }
         }
@@ -180,9 +183,16 @@ public final class SandboxProvider implements Provider {
                 return null;
             }
             ObjectNode next = pending.poll();
+            usageOnly = false;
             if (next == null) {
                 finished = true;
                 return null;
+            }
+            if (next.path("choices").isEmpty()) {
+                usageOnly = true;
+                usage = new TokenUsage(answer.promptTokens(), answer.completionTokens());
+            } else if (finishReason == null && next.path("choices").path(0).path("finish_reason").isTextual()) {
+                finishReason = next.path("choices").path(0).path("finish_reason").asText();
             }
             if (!tokenDelay.isZero() && next.path("choices").size() > 0) {
                 try {
@@ -193,6 +203,21 @@ public final class SandboxProvider implements Provider {
                 }
             }
             return bytes(next);
+        }
+
+        @Override
+        public TokenUsage usage() {
+            return usage;
+        }
+
+        @Override
+        public String finishReason() {
+            return finishReason;
+        }
+
+        @Override
+        public boolean usageOnly() {
+            return usageOnly;
         }
 
         @Override
