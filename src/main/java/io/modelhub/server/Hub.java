@@ -87,6 +87,7 @@ public final class Hub implements AutoCloseable {
     private final MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
     private final UsageWriter usageWriter;
     private final UsageEndpoint usage;
+    private final HttpLayer http;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -100,6 +101,8 @@ public final class Hub implements AutoCloseable {
      */
     public Hub(HubConfig config, Supplier<HubConfig> reread) {
         this.config = config;
+        DataDir.prepare(config.dataDir(), config.store().url());
+        this.http = new HttpLayer(config.server(), errors);
         this.store = Store.open(config.store().url());
         this.providers = new ProviderRegistry(json, config.sandbox().tokenDelay());
         this.catalog = new CatalogHolder(null);
@@ -160,10 +163,11 @@ public final class Hub implements AutoCloseable {
     /** Starts serving; returns once the port is bound. */
     public Hub start() {
         liveCatalog.start();
-        server = WebServer.builder()
+        var builder = WebServer.builder();
+        http.configure(builder);
+        server = builder
                 .host(config.server().host())
                 .port(config.server().port())
-                .maxPayloadSize(-1)
                 // Helidon leaves Nagle on by default: a streamed chunk written while the previous one is
                 // unacknowledged would wait for the client's delayed ACK (up to 40 ms).
                 .connectionOptions(o -> o.tcpNoDelay(true))
@@ -175,7 +179,25 @@ public final class Hub implements AutoCloseable {
                 .routing(r -> Routes.register(r, this))
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            throw new HubStartException(cannotListen(), 1);
+        }
         return this;
+    }
+
+    /** Why the listener did not start: the port is taken, or the address cannot be bound. */
+    private String cannotListen() {
+        String host = config.server().host();
+        int port = config.server().port();
+        try (var probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.net.BindException e) {
+            return "port " + port + " is in use" + (e.getMessage() == null || e.getMessage().contains("in use") ? ""
+                    : " or cannot be bound on " + host + " (" + e.getMessage() + ")");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")";
+        }
+        return "cannot listen on " + host + ":" + port;
     }
 
     /** The port actually bound (useful when the configuration asked for 0). */
@@ -208,6 +230,7 @@ public final class Hub implements AutoCloseable {
         }
         store.close();
         metrics.close();
+        http.close();
     }
 
     /** Breaker states by offering key, as the metrics show them. */
@@ -249,6 +272,11 @@ public final class Hub implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The HTTP layer below routing (limits, timeouts, HTTP-layer errors). */
+    HttpLayer httpLayer() {
+        return http;
     }
 
     public HubConfig config() {
