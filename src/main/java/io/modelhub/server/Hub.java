@@ -162,6 +162,13 @@ public final class Hub implements AutoCloseable {
 
     /** Starts serving; returns once the port is bound. */
     public Hub start() {
+        if (config.server().port() != 0) {
+            // Say so before anything else starts: Helidon would log the failure with a stack trace and carry on.
+            String busy = cannotListen();
+            if (busy != null) {
+                throw new HubStartException(busy, 1);
+            }
+        }
         liveCatalog.start();
         var builder = WebServer.builder();
         http.configure(builder);
@@ -180,24 +187,27 @@ public final class Hub implements AutoCloseable {
                 .build()
                 .start();
         if (!server.isRunning()) {
-            throw new HubStartException(cannotListen(), 1);
+            String why = cannotListen();
+            throw new HubStartException(why == null ? "cannot listen on " + config.server().host() + ":" + config.server().port() : why, 1);
         }
         return this;
     }
 
-    /** Why the listener did not start: the port is taken, or the address cannot be bound. */
+    /** Why the configured address cannot be listened on (the port is taken, the host is not ours), or null when it can. */
     private String cannotListen() {
         String host = config.server().host();
         int port = config.server().port();
         try (var probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
             probe.bind(new java.net.InetSocketAddress(host, port));
+            return null;
         } catch (java.net.BindException e) {
-            return "port " + port + " is in use" + (e.getMessage() == null || e.getMessage().contains("in use") ? ""
-                    : " or cannot be bound on " + host + " (" + e.getMessage() + ")");
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            return m.contains("in use") ? "port " + port + " is in use"
+                    : "cannot listen on " + host + ":" + port + " (" + m + ")";
         } catch (java.io.IOException | RuntimeException e) {
             return "cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")";
         }
-        return "cannot listen on " + host + ":" + port;
     }
 
     /** The port actually bound (useful when the configuration asked for 0). */
