@@ -34,9 +34,7 @@ public final class OpenAiProvider implements Provider {
     private static final int MAX_IDLE_CONNECTIONS = 512;
 
     private final String id;
-    private final String chatUrl;
     private final String chatHead;
-    private final String modelsUrl;
     private final String modelsHead;
     private final HubConfig.Timeouts timeouts;
     private final HttpPool pool;
@@ -48,7 +46,6 @@ public final class OpenAiProvider implements Provider {
         this.json = json;
         this.usageParser = new UsageParser(json);
         this.timeouts = info.timeouts() == null ? HubConfig.Timeouts.DEFAULT : info.timeouts();
-        this.chatUrl = info.baseUrl() + "/chat/completions";
         this.pool = new HttpPool(info.baseUrl(), millis(timeouts.connect()), MAX_IDLE_CONNECTIONS);
         String keyLine = "";
         if (info.apiKey() != null) {
@@ -60,7 +57,6 @@ public final class OpenAiProvider implements Provider {
         }
         this.chatHead = pool.requestLine("POST", "/chat/completions") + keyLine
                 + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
-        this.modelsUrl = info.baseUrl() + "/models";
         this.modelsHead = pool.requestLine("GET", "/models") + keyLine
                 + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
     }
@@ -89,7 +85,7 @@ public final class OpenAiProvider implements Provider {
         try {
             exchange = pool.send(head.toString(), payload, millis(timeouts.firstByte()));
         } catch (IOException e) {
-            throw failure(e, "calling " + chatUrl);
+            throw failure(e, "calling its chat completions endpoint");
         }
         int status = exchange.status();
         if (status / 100 != 2) {
@@ -117,7 +113,7 @@ public final class OpenAiProvider implements Provider {
         try {
             exchange = pool.send(modelsHead, new byte[0], millis(timeout));
         } catch (IOException e) {
-            throw failure(e, "calling " + modelsUrl);
+            throw failure(e, "listing its models");
         }
         int status = exchange.status();
         if (status / 100 != 2) {
@@ -194,7 +190,7 @@ public final class OpenAiProvider implements Provider {
     }
 
     private static String abbreviate(String s) {
-        String one = s.replaceAll("\\s+", " ").trim();
+        String one = io.modelhub.api.Redaction.text(s.replaceAll("\\s+", " ").trim());
         return one.length() > 300 ? one.substring(0, 300) + "..." : one;
     }
 
@@ -217,7 +213,10 @@ public final class OpenAiProvider implements Provider {
         if (e instanceof SocketTimeoutException) {
             return UpstreamException.timeout(id, "no answer within " + timeouts.firstByte().toMillis() + " ms " + doing);
         }
-        String msg = e.getMessage();
+        // Never the URL or the host: the caller learns the provider and the kind of failure, not the network behind it.
+        String msg = e instanceof java.net.UnknownHostException ? "the host name does not resolve"
+                : e instanceof java.net.ConnectException ? "connection refused"
+                : e.getMessage() == null ? null : io.modelhub.api.Redaction.text(e.getMessage());
         return UpstreamException.connection(id, "connection failed " + doing + ": " + e.getClass().getSimpleName()
                 + (msg == null ? "" : " (" + abbreviate(msg) + ")"), e);
     }
