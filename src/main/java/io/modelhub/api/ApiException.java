@@ -42,8 +42,9 @@ public final class ApiException extends RuntimeException {
         return new ApiException(409, "conflict_error", message, null, code, null);
     }
 
+    /** 413; the connection closes after it (the rest of the body is not read), so it says {@code Connection: close}. */
     public static ApiException tooLarge(String message) {
-        return new ApiException(413, "invalid_request_error", message, null, "request_too_large", null);
+        return new ApiException(413, "invalid_request_error", message, null, "request_too_large", Map.of("Connection", "close"));
     }
 
     public static ApiException rateLimited(String message, String code, Map<String, String> headers) {

@@ -29,7 +29,8 @@ public final class RequestIds implements Filter {
         return res.headers().first(HEADER).orElse(null);
     }
 
-    static boolean acceptable(String id) {
+    /** Whether a client's own request id is short and printable enough to echo. */
+    public static boolean acceptable(String id) {
         if (id.isEmpty() || id.length() > 128) {
             return false;
         }
@@ -42,7 +43,8 @@ public final class RequestIds implements Filter {
         return true;
     }
 
-    static String newId() {
+    /** A new request id, {@code req_} and 16 hex digits. */
+    public static String newId() {
         long r = ThreadLocalRandom.current().nextLong();
         char[] out = new char[20];
         out[0] = 'r';

@@ -294,7 +294,7 @@ public final class CatalogEndpoints {
         n.put("kind", p.kind());
         n.put("status", status(p.id()).wireName());
         n.put("models", v.modelCount(p.id()));
-        n.put("base_url", withoutUserInfo(p.baseUrl()));
+        n.put("base_url", io.modelhub.api.Redaction.url(p.baseUrl()));
         n.put("local", p.local());
         n.put("discover", p.discover());
         n.put("docs", p.docs());
@@ -368,20 +368,6 @@ public final class CatalogEndpoints {
     private static ApiException providerNotFound(String id) {
         return ApiException.notFound("Provider '" + id + "' does not exist or is not enabled. GET /v1/providers lists the providers.",
                 "provider", "provider_not_found");
-    }
-
-    /** A base URL may carry credentials ({@code https://user:pass@host}); they are never shown. */
-    static String withoutUserInfo(String url) {
-        if (url == null) {
-            return null;
-        }
-        int scheme = url.indexOf("://");
-        int at = url.indexOf('@');
-        int path = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
-        if (scheme < 0 || at < 0 || (path >= 0 && at > path)) {
-            return url;
-        }
-        return url.substring(0, scheme + 3) + url.substring(at + 1);
     }
 
     private static void putNullable(ObjectNode n, String field, Integer value) {

@@ -115,11 +115,30 @@ public final class ConfigLoader {
         return node;
     }
 
+    /** {@code server.*_timeout_ms}: each at least 1 ms; the idle one at least a second (the server's idle clock ticks per second). */
+    private static HubConfig.ConnectionTimeouts connectionTimeouts(ConfigNode s) {
+        HubConfig.ConnectionTimeouts d = HubConfig.ConnectionTimeouts.DEFAULT;
+        Duration header = s.millis("header_timeout_ms", d.header());
+        if (header.toMillis() < 1) {
+            throw s.child("header_timeout_ms").error("must be at least 1");
+        }
+        Duration body = s.millis("body_timeout_ms", d.body());
+        if (body.toMillis() < 1) {
+            throw s.child("body_timeout_ms").error("must be at least 1");
+        }
+        Duration idle = s.millis("idle_timeout_ms", d.idle());
+        if (idle.toMillis() < 1000) {
+            throw s.child("idle_timeout_ms").error("must be at least 1000");
+        }
+        return new HubConfig.ConnectionTimeouts(header, body, idle);
+    }
+
     private HubConfig parse(ConfigNode root, Flags flags) {
         root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "catalog", "data_dir", "auth", "limits",
                 "usage", "metrics"));
 
-        ConfigNode s = root.child("server").onlyFields(Set.of("host", "port", "max_body_bytes", "public_base_url"));
+        ConfigNode s = root.child("server").onlyFields(Set.of("host", "port", "max_body_bytes", "public_base_url",
+                "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms"));
         int port = s.integer("port", 8080);
         if (env.get("MODELHUB_PORT") != null && !env.get("MODELHUB_PORT").isBlank()) {
             port = parseEnvInt("MODELHUB_PORT");
@@ -135,7 +154,7 @@ public final class ConfigLoader {
             throw s.child("max_body_bytes").error("must be at least 1024");
         }
         HubConfig.Server server = new HubConfig.Server(
-                s.string("host", "127.0.0.1"), port, maxBody, trimSlash(s.string("public_base_url", null)));
+                s.string("host", "127.0.0.1"), port, maxBody, trimSlash(s.string("public_base_url", null)), connectionTimeouts(s));
 
         Path dataDir = Path.of(root.string("data_dir", "data"));
         if (env.get("MODELHUB_DATA_DIR") != null && !env.get("MODELHUB_DATA_DIR").isBlank()) {

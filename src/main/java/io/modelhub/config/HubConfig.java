@@ -26,7 +26,21 @@ public record HubConfig(
         Map<String, String> environment) {
 
     /** HTTP listener settings. {@code publicBaseUrl} is null when it should follow the request's Host. */
-    public record Server(String host, int port, long maxBodyBytes, String publicBaseUrl) {}
+    public record Server(String host, int port, long maxBodyBytes, String publicBaseUrl, ConnectionTimeouts timeouts) {
+        /** The listener with the default connection timeouts. */
+        public Server(String host, int port, long maxBodyBytes, String publicBaseUrl) {
+            this(host, port, maxBodyBytes, publicBaseUrl, ConnectionTimeouts.DEFAULT);
+        }
+    }
+
+    /**
+     * How long a client connection may take: to send a request's headers once it has begun ({@code header}),
+     * to send the whole body once the headers are in ({@code body}), and to sit idle between requests ({@code idle}).
+     */
+    public record ConnectionTimeouts(Duration header, Duration body, Duration idle) {
+        public static final ConnectionTimeouts DEFAULT =
+                new ConnectionTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(60), Duration.ofSeconds(75));
+    }
 
     /** Where keys, usage and pipelines live: a JDBC URL for SQLite or PostgreSQL. */
     public record Store(String url) {}

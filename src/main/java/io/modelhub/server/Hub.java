@@ -87,6 +87,7 @@ public final class Hub implements AutoCloseable {
     private final MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
     private final UsageWriter usageWriter;
     private final UsageEndpoint usage;
+    private final HttpLayer http;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -100,6 +101,8 @@ public final class Hub implements AutoCloseable {
      */
     public Hub(HubConfig config, Supplier<HubConfig> reread) {
         this.config = config;
+        DataDir.prepare(config.dataDir(), config.store().url());
+        this.http = new HttpLayer(config.server(), errors);
         this.store = Store.open(config.store().url());
         this.providers = new ProviderRegistry(new io.modelhub.providers.ProviderKind.Context(json, config.sandbox().tokenDelay(),
                 io.modelhub.providers.http.ProxyConfig.fromEnv(config.environment())));
@@ -160,11 +163,19 @@ public final class Hub implements AutoCloseable {
 
     /** Starts serving; returns once the port is bound. */
     public Hub start() {
+        if (config.server().port() != 0) {
+            // Say so before anything else starts: Helidon would log the failure with a stack trace and carry on.
+            String busy = cannotListen();
+            if (busy != null) {
+                throw new HubStartException(busy, 1);
+            }
+        }
         liveCatalog.start();
-        server = WebServer.builder()
+        var builder = WebServer.builder();
+        http.configure(builder);
+        server = builder
                 .host(config.server().host())
                 .port(config.server().port())
-                .maxPayloadSize(-1)
                 // A burst of new connections (thousands of streams opened at once) must wait in the accept
                 // queue, not be dropped: a dropped SYN costs the client a 1 s retransmit before its first token.
                 // Helidon's default is 1024; the kernel caps it at net.core.somaxconn.
@@ -180,7 +191,28 @@ public final class Hub implements AutoCloseable {
                 .routing(r -> Routes.register(r, this))
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            String why = cannotListen();
+            throw new HubStartException(why == null ? "cannot listen on " + config.server().host() + ":" + config.server().port() : why, 1);
+        }
         return this;
+    }
+
+    /** Why the configured address cannot be listened on (the port is taken, the host is not ours), or null when it can. */
+    private String cannotListen() {
+        String host = config.server().host();
+        int port = config.server().port();
+        try (var probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+            return null;
+        } catch (java.net.BindException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            return m.contains("in use") ? "port " + port + " is in use"
+                    : "cannot listen on " + host + ":" + port + " (" + m + ")";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")";
+        }
     }
 
     /** The port actually bound (useful when the configuration asked for 0). */
@@ -213,6 +245,7 @@ public final class Hub implements AutoCloseable {
         }
         store.close();
         metrics.close();
+        http.close();
     }
 
     /** Breaker states by offering key, as the metrics show them. */
@@ -254,6 +287,11 @@ public final class Hub implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The HTTP layer below routing (limits, timeouts, HTTP-layer errors). */
+    HttpLayer httpLayer() {
+        return http;
     }
 
     public HubConfig config() {

@@ -53,10 +53,24 @@ public final class ModelHub implements Runnable {
             }
             Hub hub;
             try {
-                hub = new Hub(cfg, () -> loader.load(flags)).start();
+                hub = new Hub(cfg, () -> loader.load(flags));
             } catch (ConfigException e) {
                 System.err.println("modelhub: configuration error: " + e.getMessage());
                 return 2;
+            } catch (HubStartException e) {
+                System.err.println("modelhub: " + e.getMessage());
+                return e.exitCode();
+            }
+            try {
+                hub.start();
+            } catch (ConfigException e) {
+                hub.close();
+                System.err.println("modelhub: configuration error: " + e.getMessage());
+                return 2;
+            } catch (HubStartException e) {
+                hub.close();
+                System.err.println("modelhub: " + e.getMessage());
+                return e.exitCode();
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

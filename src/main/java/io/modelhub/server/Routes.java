@@ -22,6 +22,7 @@ public final class Routes {
     public static void register(HttpRouting.Builder r, Hub hub) {
         Errors errors = hub.errors();
         Guard guard = hub.guard();
+        r.addFilter(hub.httpLayer().filter());
         r.addFilter(new RequestIds());
         r.addFilter(new RequestMetrics(hub.metrics().registry()));
 
@@ -81,6 +82,11 @@ public final class Routes {
         });
         r.error(ApiException.class, (req, res, e) -> errors.send(res, e));
         r.error(Throwable.class, (req, res, e) -> {
+            ApiException unreadable = HttpLayer.unreadableBody(e);
+            if (unreadable != null) {
+                errors.send(res, unreadable);
+                return;
+            }
             hub.log().log(System.Logger.Level.ERROR, "request " + RequestIds.of(res) + " failed inside the hub", e);
             errors.send(res, ApiException.internal("The hub failed to handle this request (request id "
                     + RequestIds.of(res) + "). The error is in the hub's log."));

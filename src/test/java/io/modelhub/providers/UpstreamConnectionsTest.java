@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.testing.TestHub;
 import io.modelhub.testing.UpstreamAndHub;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,5 +50,46 @@ class UpstreamConnectionsTest {
         env.upstream().always(new MockUpstream.Answer("ok", 1, 0));
         assertThat(env.hub().post("/v1/chat/completions", HI).status()).isEqualTo(200);
         assertThat(env.upstream().connections()).isEqualTo(2);
+    }
+
+    @Test
+    void pooledConnectionsTheUpstreamClosedAreClosedWithoutWaitingForReuse() throws Exception {
+        // overlapping calls open several connections; the upstream closes each right after its answer
+        env.upstream().always(new MockUpstream.Answer("x", 1, 300)).dropIdleConnections();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(pool.submit(() -> env.hub().post("/v1/chat/completions", HI).status()));
+            }
+            for (Future<Integer> f : calls) {
+                assertThat(f.get()).isEqualTo(200);
+            }
+        }
+        assertThat(env.upstream().connections()).isGreaterThan(1);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        int waiting;
+        while ((waiting = closeWaitTo(env.upstream().port())) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(waiting).as("sockets to the upstream left in CLOSE-WAIT").isZero();
+    }
+
+    /** Sockets on this machine in CLOSE-WAIT (the peer closed, we did not) whose remote port is {@code port}. */
+    static int closeWaitTo(int port) throws Exception {
+        String hexPort = String.format(":%04X", port);
+        int n = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[2].endsWith(hexPort) && f[3].equals("08")) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 }

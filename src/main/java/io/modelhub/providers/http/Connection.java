@@ -152,6 +152,24 @@ final class Connection implements AutoCloseable {
         return !socket.isClosed();
     }
 
+    /**
+     * Whether the peer has closed (or broken) this idle connection: a read that waits at most 1 ms finds
+     * end of stream, an error, or bytes no request asked for. Only for a connection no exchange is using.
+     */
+    boolean peerClosed() {
+        if (socket.isClosed() || pos < lim) {
+            return true;
+        }
+        try {
+            readTimeout(1);
+            return in.read(buf, 0, buf.length) != 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -40,6 +40,7 @@ public final class HttpPool implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final SSLSocketFactory tlsFactory;
     private final ProxyConfig.Proxy proxy;
+    private final java.util.concurrent.ScheduledFuture<?> sweeper;
     private volatile boolean closed;
 
     public HttpPool(String baseUrl, int connectTimeoutMs, int maxIdle) {
@@ -58,6 +59,64 @@ public final class HttpPool implements AutoCloseable {
         this.maxIdle = maxIdle;
         this.tlsFactory = tls ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null;
         this.proxy = proxies.forHost(host, tls);
+        this.sweeper = SWEEPS.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY_MS, SWEEP_EVERY_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    // One daemon thread for every pool's sweep; the probes themselves run on virtual threads.
+    private static final long SWEEP_EVERY_MS = 2000;
+    private static final long PROBE_AFTER_IDLE_NANOS = 1_000_000_000L;
+    private static final java.util.concurrent.ScheduledExecutorService SWEEPS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("modelhub-pool-sweeper").factory());
+
+    /**
+     * Closes the idle connections the upstream has closed (they would sit in CLOSE-WAIT until reused, holding
+     * a file descriptor each) and those idle past the limit; every two seconds, for connections idle a second or more. Each idle connection is taken out of the pool
+     * while it is probed, so no exchange can pick it up meanwhile.
+     */
+    void sweep() {
+        if (closed || idleCount.get() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        java.util.List<Connection> taken = new java.util.ArrayList<>();
+        for (Connection c : idle) {
+            // connections in use moments ago are left alone: taking them out would make the next calls open new ones
+            if (now - c.idleSinceNanos() >= PROBE_AFTER_IDLE_NANOS && idle.remove(c)) {
+                idleCount.decrementAndGet();
+                taken.add(c);
+            }
+        }
+        java.util.List<Thread> probes = new java.util.ArrayList<>(taken.size());
+        java.util.Set<Connection> alive = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (Connection c : taken) {
+            probes.add(Thread.ofVirtual().start(() -> {
+                if (now - c.idleSinceNanos() >= MAX_IDLE_NANOS || c.peerClosed()) {
+                    c.close();
+                } else {
+                    alive.add(c);
+                }
+            }));
+        }
+        for (Thread t : probes) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        // back in their old order (most recently used first), behind any connection released meanwhile
+        for (Connection c : taken) {
+            if (alive.contains(c)) {
+                if (closed || idleCount.get() >= maxIdle) {
+                    c.close();
+                } else {
+                    idleCount.incrementAndGet();
+                    idle.offerLast(c);
+                }
+            }
+        }
     }
 
     /** The request head's first lines for {@code method path}: request line and Host. */
@@ -235,6 +294,7 @@ public final class HttpPool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        sweeper.cancel(false);
         Connection c;
         while ((c = idle.pollFirst()) != null) {
             c.close();
