@@ -65,7 +65,7 @@ public final class Limiter implements UsageListener {
      */
     public Admission admit(Principal caller, Demand demand, String requestId) {
         KeyLimits limits = lookup.limitsOf(caller);
-        String keyId = caller.keyId();
+        String keyId = caller.limitsId();
         Budgets.Hold hold = reserveBudget(keyId, limits, demand);
         try {
             return admitRates(keyId, limits, demand.tokens(), requestId, hold);
@@ -83,7 +83,7 @@ public final class Limiter implements UsageListener {
      * {@link #release(Budgets.Hold)} ends it once the call is metered.
      */
     public Budgets.Hold reserveBudget(Principal caller, Demand demand) {
-        return reserveBudget(caller.keyId(), lookup.limitsOf(caller), demand);
+        return reserveBudget(caller.limitsId(), lookup.limitsOf(caller), demand);
     }
 
     /** Ends a reservation of {@link #reserveBudget(Principal, Demand)} (null: nothing to end). */
