@@ -25,6 +25,7 @@ import io.modelhub.limits.KeyLimits;
 import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.pipelines.Pipelines;
+import io.modelhub.portal.Portal;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
 import io.modelhub.api.Bodies;
@@ -87,6 +88,7 @@ public final class Hub implements AutoCloseable {
     private final MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
     private final UsageWriter usageWriter;
     private final UsageEndpoint usage;
+    private final Portal portal = new Portal();
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -330,6 +332,11 @@ public final class Hub implements AutoCloseable {
 
     public Pipelines pipelines() {
         return pipelines;
+    }
+
+    /** The developer portal's pages and assets. */
+    public Portal portal() {
+        return portal;
     }
 
     public System.Logger log() {

@@ -75,6 +75,9 @@ public final class Routes {
         // usage (section 7): read sees its own key, admin sees all
         r.get("/v1/usage", guard.read(hub.usage()::handle));
 
+        // the developer portal and /docs (section 9): static pages, no credential (they call the API above)
+        hub.portal().register(r);
+
         r.any((req, res) -> {
             throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + req.path().path()
                     + ". GET /openapi.json lists the routes.", null, "route_not_found");
