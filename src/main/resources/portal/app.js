@@ -1,6 +1,6 @@
 // The portal's shell: who is signed in, the navigation, and one page per hash route (#/keys, #/catalog...).
 import { h, fill, errorBox } from './dom.js';
-import { session, get, post, whenUnauthorized, ApiError } from './api.js';
+import { session, get, post, whenUnauthorized } from './api.js';
 import * as signin from './pages/signin.js';
 import * as keys from './pages/keys.js';
 import * as catalog from './pages/catalog.js';
@@ -23,24 +23,17 @@ const nav = document.getElementById('nav');
 const who = document.getElementById('who');
 
 /**
- * The caller as the pages need it, from GET /v1/me: a signed-in user, or an API key (with its owner).
- * Before the hub had users, /v1/me did not exist: then an admin key is told apart by GET /v1/keys.
+ * The caller as the pages need it, from GET /v1/me: a signed-in user (with the session's CSRF token, so a
+ * reloaded tab keeps working), or an API key (with its owner, if it has one).
  */
 async function loadMe() {
-  try {
-    const me = await get('/v1/me', { quiet401: true });
-    const user = me.user || (me.email ? me : null) || (me.owner && typeof me.owner === 'object' ? me.owner : null);
-    const key = me.key || (me.object === 'api_key' ? me : null);
-    if (me.csrf_token && !session.key) session.set(me.csrf_token, null);
-    const scopes = (key && key.scopes) || me.scopes || [];
-    const admin = session.key ? scopes.includes('admin') : !!user && user.role === 'admin';
-    return { user, key, admin, label: user ? (user.name || user.email) : key ? `key ${key.name || key.id}` : 'signed in' };
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 404 || !session.key) throw e;
-    let isAdmin = true;
-    try { await get('/v1/keys', { quiet401: true }); } catch (e2) { if (e2.status === 403) isAdmin = false; else throw e2; }
-    return { user: null, key: null, admin: isAdmin, label: 'API key' };
-  }
+  const me = await get('/v1/me', { quiet401: true });
+  const key = me.object === 'api_key' ? me : null;
+  const user = key ? me.user || null : me.object === 'user' ? me : null;
+  if (!key && me.csrf_token) session.set(me.csrf_token, null);
+  const admin = me.scope === 'admin';
+  const label = key ? `key ${key.name || key.id}` : user ? user.name || user.email : me.subject || 'signed in';
+  return { user, key, admin, label };
 }
 
 export async function signedIn() {

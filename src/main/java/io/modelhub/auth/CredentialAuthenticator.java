@@ -9,7 +9,8 @@ import java.text.ParseException;
 
 /**
  * The hub's authenticator: reads the credential from {@code Authorization: Bearer} (or {@code X-API-Key})
- * and tells an API key ({@code mh-...}), a hub access token and an external OIDC token apart.
+ * and tells an API key ({@code mh-...}), a hub access token and an external OIDC token apart. A request with
+ * neither header but a {@code modelhub_session} cookie is checked as a portal session.
  */
 public final class CredentialAuthenticator implements Authenticator {
     private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
@@ -17,16 +18,30 @@ public final class CredentialAuthenticator implements Authenticator {
     private final Keys keys;
     private final HubTokens tokens;
     private final OidcVerifier oidc;
+    private final SessionVerifier sessions;
 
     /** {@code oidc} may be null when no external issuer is configured. */
     public CredentialAuthenticator(Keys keys, HubTokens tokens, OidcVerifier oidc) {
+        this(keys, tokens, oidc, null);
+    }
+
+    /** {@code oidc} and {@code sessions} may be null (no external issuer; no portal sessions). */
+    public CredentialAuthenticator(Keys keys, HubTokens tokens, OidcVerifier oidc, SessionVerifier sessions) {
         this.keys = keys;
         this.tokens = tokens;
         this.oidc = oidc;
+        this.sessions = sessions;
     }
 
     @Override
     public Principal authenticate(ServerRequest req) {
+        // A header credential wins over a cookie: programs send headers, and need no CSRF token.
+        if (sessions != null && !req.headers().contains(HeaderNames.AUTHORIZATION) && !req.headers().contains(X_API_KEY)) {
+            var cookie = req.headers().cookies().first(SessionVerifier.COOKIE);
+            if (cookie.isPresent() && !cookie.get().isBlank()) {
+                return sessions.verify(cookie.get().trim(), req);
+            }
+        }
         return authenticate(credential(req));
     }
 
@@ -86,6 +101,7 @@ public final class CredentialAuthenticator implements Authenticator {
         }
         return req.headers().first(X_API_KEY).map(String::trim).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> ApiException.unauthorized(
-                        "Missing credential: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.", "missing_credential"));
+                        "Missing credential: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>', or sign in (POST /auth/login).",
+                        "missing_credential"));
     }
 }

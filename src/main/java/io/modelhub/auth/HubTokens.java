@@ -103,7 +103,7 @@ public final class HubTokens {
         KeyRecord key = keys.live(c.keyId(), nowMs);
         // A token never grants more than its key holds now (the key may have been narrowed since).
         Scope scope = key.scope().includes(c.scope()) ? c.scope() : key.scope();
-        return new Principal(key.id(), key.name(), scope, key.allowedModels(), Principal.CredentialKind.HUB_TOKEN);
+        return new Principal(key.id(), key.name(), scope, key.allowedModels(), Principal.CredentialKind.HUB_TOKEN, key.owner());
     }
 
     private Claims check(SignedJWT jwt) {

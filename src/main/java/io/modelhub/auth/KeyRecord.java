@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * One API key as stored: never the secret, only its SHA-256 hash (hex). Times are epoch milliseconds;
  * null {@code expiresAt}, {@code allowedModels}, {@code rpm}, {@code tpm} or {@code budgetUsd} mean "no
- * limit", null {@code revokedAt} means "live".
+ * limit", null {@code revokedAt} means "live", null {@code owner} means "no user" (the bootstrap key, keys made
+ * before users existed).
  */
 public record KeyRecord(
         String id,
@@ -21,7 +22,14 @@ public record KeyRecord(
         double spentUsd,
         long createdAt,
         Long lastUsedAt,
-        Long revokedAt) {
+        Long revokedAt,
+        String owner) {
+
+    /** A key without an owner (as every key was before users existed). */
+    public KeyRecord(String id, String name, String secretHash, List<Scope> scopes, Long expiresAt, Set<String> allowedModels,
+            Integer rpm, Integer tpm, Double budgetUsd, double spentUsd, long createdAt, Long lastUsedAt, Long revokedAt) {
+        this(id, name, secretHash, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, spentUsd, createdAt, lastUsedAt, revokedAt, null);
+    }
 
     public KeyRecord {
         scopes = List.copyOf(scopes);
@@ -48,10 +56,10 @@ public record KeyRecord(
     }
 
     public Principal principal() {
-        return new Principal(id, name, scope(), allowedModels, Principal.CredentialKind.API_KEY);
+        return new Principal(id, name, scope(), allowedModels, Principal.CredentialKind.API_KEY, owner);
     }
 
     public KeyRecord withRevokedAt(long at) {
-        return new KeyRecord(id, name, secretHash, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, spentUsd, createdAt, lastUsedAt, at);
+        return new KeyRecord(id, name, secretHash, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, spentUsd, createdAt, lastUsedAt, at, owner);
     }
 }

@@ -16,16 +16,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Reads and checks the JSON bodies of the keys and tokens API; every refusal is a 400 naming the field. */
-final class KeyRequests {
+/**
+ * Reads and checks the JSON bodies of the keys and tokens API (and the users API, which shares the object
+ * reader and the name rule); every refusal is a 400 naming the field.
+ */
+public final class KeyRequests {
     private final ObjectMapper json;
 
-    KeyRequests(ObjectMapper json) {
+    public KeyRequests(ObjectMapper json) {
         this.json = json;
     }
 
     /** The body as a JSON object; an empty body counts as {@code {}}. */
-    ObjectNode object(byte[] body, Set<String> known) {
+    public ObjectNode object(byte[] body, Set<String> known) {
         if (body.length == 0) {
             return json.createObjectNode();
         }
@@ -51,7 +54,7 @@ final class KeyRequests {
         return o;
     }
 
-    static String name(JsonNode v) {
+    public static String name(JsonNode v) {
         if (v == null || !v.isTextual() || v.asText().isBlank()) {
             throw invalid("name", "'name' must be a non-empty string.");
         }
@@ -142,7 +145,7 @@ final class KeyRequests {
         return v.doubleValue();
     }
 
-    static ApiException invalid(String field, String message) {
+    public static ApiException invalid(String field, String message) {
         return ApiException.badRequest(message, field, "invalid_value");
     }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
 /** The SQL behind API keys (table {@code api_keys}) and the hub-wide settings auth keeps in {@code hub_settings}. */
 public final class KeyStore {
     private static final String COLUMNS = "id, name, secret_hash, scopes, expires_at, allowed_models, rpm, tpm, budget_usd, "
-            + "spent_usd, created_at, last_used_at, revoked_at";
+            + "spent_usd, created_at, last_used_at, revoked_at, owner";
     // Model ids never contain a line break, so it is a safe separator on both dialects (no array types in SQLite).
     private static final String LIST_SEPARATOR = "\n";
 
@@ -28,7 +28,7 @@ public final class KeyStore {
     }
 
     public void insert(KeyRecord k) {
-        String sql = "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, k.id());
             ps.setString(2, k.name());
@@ -43,6 +43,7 @@ public final class KeyStore {
             ps.setLong(11, k.createdAt());
             setLong(ps, 12, k.lastUsedAt());
             setLong(ps, 13, k.revokedAt());
+            ps.setString(14, k.owner());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw failure("insert key " + k.id(), e);
@@ -73,6 +74,23 @@ public final class KeyStore {
             return out;
         } catch (SQLException e) {
             throw failure("list keys", e);
+        }
+    }
+
+    /** The keys owned by one user, oldest first. */
+    public List<KeyRecord> listOwnedBy(String owner) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys WHERE owner = ? ORDER BY created_at, id")) {
+            ps.setString(1, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<KeyRecord> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw failure("list the keys of " + owner, e);
         }
     }
 
@@ -215,7 +233,8 @@ public final class KeyStore {
         }
         return new KeyRecord(rs.getString("id"), rs.getString("name"), rs.getString("secret_hash"), scopes,
                 getLong(rs, "expires_at"), allowed, getInt(rs, "rpm"), getInt(rs, "tpm"), getDouble(rs, "budget_usd"),
-                rs.getDouble("spent_usd"), rs.getLong("created_at"), getLong(rs, "last_used_at"), getLong(rs, "revoked_at"));
+                rs.getDouble("spent_usd"), rs.getLong("created_at"), getLong(rs, "last_used_at"), getLong(rs, "revoked_at"),
+                rs.getString("owner"));
     }
 
     private static String joinScopes(List<Scope> scopes) {

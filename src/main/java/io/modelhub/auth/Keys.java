@@ -59,9 +59,15 @@ public final class Keys implements AutoCloseable {
         return store;
     }
 
-    /** What a new key should be. Null fields mean "no limit". */
+    /** What a new key should be. Null fields mean "no limit"; null {@code owner} means the key belongs to no user. */
     public record Spec(String name, List<Scope> scopes, Long expiresAt, java.util.Set<String> allowedModels,
-            Integer rpm, Integer tpm, Double budgetUsd) {}
+            Integer rpm, Integer tpm, Double budgetUsd, String owner) {
+        /** A key that belongs to no user. */
+        public Spec(String name, List<Scope> scopes, Long expiresAt, java.util.Set<String> allowedModels,
+                Integer rpm, Integer tpm, Double budgetUsd) {
+            this(name, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, null);
+        }
+    }
 
     /** A new key and its credential: the only moment the secret exists outside the client. */
     public record Created(KeyRecord record, ApiKeyCredential credential) {}
@@ -73,7 +79,7 @@ public final class Keys implements AutoCloseable {
 
     private KeyRecord insert(ApiKeyCredential cred, Spec spec) {
         KeyRecord rec = new KeyRecord(cred.keyId(), spec.name(), cred.hash(), spec.scopes(), spec.expiresAt(), spec.allowedModels(),
-                spec.rpm(), spec.tpm(), spec.budgetUsd(), 0.0, System.currentTimeMillis(), null, null);
+                spec.rpm(), spec.tpm(), spec.budgetUsd(), 0.0, System.currentTimeMillis(), null, null, spec.owner());
         store.insert(rec);
         cache.invalidate(rec.id());
         return rec;
@@ -125,6 +131,23 @@ public final class Keys implements AutoCloseable {
 
     public List<KeyRecord> list() {
         return store.list();
+    }
+
+    /** The keys one user owns (revoked ones included), oldest first. */
+    public List<KeyRecord> ownedBy(String userId) {
+        return store.listOwnedBy(userId);
+    }
+
+    /** Revokes every live key the user owns; from this moment every node refuses them. Answers how many. */
+    public int revokeOwnedBy(String userId) {
+        int n = 0;
+        for (KeyRecord k : store.listOwnedBy(userId)) {
+            if (!k.revoked()) {
+                revoke(k.id());
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Writes the editable fields and makes every node forget its cached copy. */

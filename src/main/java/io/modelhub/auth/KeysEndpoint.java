@@ -19,6 +19,9 @@ import java.util.Set;
 /**
  * {@code /v1/keys} and {@code /v1/auth/tokens}: create, list, read, edit and revoke API keys, and trade a key
  * for a short-lived access token. The secret of a key appears in exactly one answer: the 201 of its creation.
+ * An admin manages every key; a signed-in member (a portal session) manages only the keys they own, with
+ * scopes up to {@code write}, and another user's key is 404 to them. A new key belongs to the user the
+ * caller acts for (none for the bootstrap key).
  */
 public final class KeysEndpoint {
     private static final Set<String> CREATE_FIELDS = Set.of("name", "scopes", "expires_at", "allowed_models", "rpm", "tpm", "budget_usd");
@@ -43,8 +46,9 @@ public final class KeysEndpoint {
         this.defaultTokenTtl = defaultTokenTtl;
     }
 
-    /** {@code POST /v1/keys} (admin). */
+    /** {@code POST /v1/keys} (admin, or a signed-in member for a key of their own). */
     public void create(ServerRequest req, ServerResponse res, Principal caller) {
+        requireManager(caller);
         ObjectNode body = requests.object(bodies.read(req), CREATE_FIELDS);
         long now = System.currentTimeMillis();
         Keys.Spec spec = new Keys.Spec(
@@ -54,7 +58,9 @@ public final class KeysEndpoint {
                 KeyRequests.models(body.get("allowed_models")),
                 KeyRequests.positiveInt(body.get("rpm"), "rpm"),
                 KeyRequests.positiveInt(body.get("tpm"), "tpm"),
-                KeyRequests.budget(body.get("budget_usd")));
+                KeyRequests.budget(body.get("budget_usd")),
+                caller.userId());
+        checkGrant(caller, spec.scopes());
         Keys.Created created = keys.create(spec);
         ObjectNode out = record(created.record());
         out.put("key", created.credential().reveal());
@@ -62,31 +68,37 @@ public final class KeysEndpoint {
         send(res, out);
     }
 
-    /** {@code GET /v1/keys} (admin). */
+    /** {@code GET /v1/keys} (admin: every key; a signed-in member: their own). */
     public void list(ServerRequest req, ServerResponse res, Principal caller) {
+        requireManager(caller);
         ObjectNode out = json.createObjectNode();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
-        for (KeyRecord k : keys.list()) {
+        for (KeyRecord k : caller.has(Scope.ADMIN) ? keys.list() : keys.ownedBy(caller.userId())) {
             data.add(record(k));
         }
         send(res, out);
     }
 
-    /** {@code GET /v1/keys/{id}} (admin, or the key itself). */
+    /** {@code GET /v1/keys/{id}} (admin, the key itself, or the signed-in member who owns it). */
     public void get(ServerRequest req, ServerResponse res, Principal caller) {
         String id = id(req);
+        if (caller.kind() == Principal.CredentialKind.SESSION) {
+            send(res, record(visible(id, caller)));
+            return;
+        }
         if (!caller.has(Scope.ADMIN) && !id.equals(caller.keyId())) {
             throw ApiException.forbidden("Only an admin, or the key itself, may read key '" + id + "'.", "insufficient_scope");
         }
         send(res, record(keys.get(id)));
     }
 
-    /** {@code PATCH /v1/keys/{id}} (admin): name, scopes, expiry, allowed models, limits; null clears a limit. */
+    /** {@code PATCH /v1/keys/{id}} (admin, or the owner signed in): name, scopes, expiry, allowed models, limits; null clears a limit. */
     public void update(ServerRequest req, ServerResponse res, Principal caller) {
+        requireManager(caller);
         String id = id(req);
         ObjectNode body = requests.object(bodies.read(req), CREATE_FIELDS);
-        KeyRecord k = keys.get(id);
+        KeyRecord k = visible(id, caller);
         long now = System.currentTimeMillis();
         KeyRecord edited = new KeyRecord(k.id(),
                 body.has("name") ? KeyRequests.name(body.get("name")) : k.name(),
@@ -97,13 +109,17 @@ public final class KeysEndpoint {
                 body.has("rpm") ? KeyRequests.positiveInt(body.get("rpm"), "rpm") : k.rpm(),
                 body.has("tpm") ? KeyRequests.positiveInt(body.get("tpm"), "tpm") : k.tpm(),
                 body.has("budget_usd") ? KeyRequests.budget(body.get("budget_usd")) : k.budgetUsd(),
-                k.spentUsd(), k.createdAt(), k.lastUsedAt(), k.revokedAt());
+                k.spentUsd(), k.createdAt(), k.lastUsedAt(), k.revokedAt(), k.owner());
+        if (body.has("scopes")) {
+            checkGrant(caller, edited.scopes());
+        }
         send(res, record(keys.update(edited)));
     }
 
-    /** {@code DELETE /v1/keys/{id}} (admin): revokes at once; answering again for a revoked key is harmless. */
+    /** {@code DELETE /v1/keys/{id}} (admin, or the owner signed in): revokes at once; answering again for a revoked key is harmless. */
     public void revoke(ServerRequest req, ServerResponse res, Principal caller) {
-        KeyRecord k = keys.revoke(id(req));
+        requireManager(caller);
+        KeyRecord k = keys.revoke(visible(id(req), caller).id());
         ObjectNode out = json.createObjectNode();
         out.put("id", k.id());
         out.put("object", "api_key");
@@ -152,11 +168,40 @@ public final class KeysEndpoint {
         send(res, out);
     }
 
-    private ObjectNode record(KeyRecord k) {
+    /** Keys are managed by admins, and by signed-in users for their own keys; other credentials get 403. */
+    private static void requireManager(Principal caller) {
+        if (!caller.has(Scope.ADMIN) && caller.kind() != Principal.CredentialKind.SESSION) {
+            throw ApiException.forbidden("This route needs the 'admin' scope (or a signed-in user, for their own keys); your credential has '"
+                    + caller.scope().wireName() + "'.", "insufficient_scope");
+        }
+    }
+
+    /** The key, if the caller may manage it; another user's key is 404 to a member, as if it did not exist. */
+    private KeyRecord visible(String id, Principal caller) {
+        KeyRecord k = keys.get(id);
+        if (caller.has(Scope.ADMIN) || (caller.userId() != null && caller.userId().equals(k.owner()))) {
+            return k;
+        }
+        throw Keys.notFound(id);
+    }
+
+    /** 403 {@code scope_not_allowed} when a key would get a scope the caller does not hold (a member cannot make admin keys). */
+    private static void checkGrant(Principal caller, List<Scope> scopes) {
+        for (Scope s : scopes) {
+            if (!caller.scope().includes(s)) {
+                throw ApiException.forbidden("You hold '" + caller.scope().wireName() + "' and cannot give a key the '" + s.wireName()
+                        + "' scope.", "scope_not_allowed");
+            }
+        }
+    }
+
+    /** The public record of a key (never its secret or hash), with its spend so far and its owner. */
+    public ObjectNode record(KeyRecord k) {
         ObjectNode o = json.createObjectNode();
         o.put("id", k.id());
         o.put("object", "api_key");
         o.put("name", k.name());
+        o.put("owner", k.owner());
         ArrayNode sc = o.putArray("scopes");
         k.scopes().forEach(s -> sc.add(s.wireName()));
         o.put("created_at", Instant.ofEpochMilli(k.createdAt()).toString());

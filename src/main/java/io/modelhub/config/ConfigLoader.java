@@ -194,7 +194,7 @@ public final class ConfigLoader {
     }
 
     private static HubConfig.Auth auth(ConfigNode a) {
-        a.onlyFields(Set.of("token_ttl_seconds", "oidc"));
+        a.onlyFields(Set.of("token_ttl_seconds", "oidc", "session_idle_minutes", "session_max_hours"));
         long ttl = a.longValue("token_ttl_seconds", HubConfig.Auth.DEFAULT.tokenTtlSeconds());
         if (ttl < 1 || ttl > 86_400) {
             throw a.child("token_ttl_seconds").error("must be between 1 and 86400 seconds");
@@ -208,7 +208,15 @@ public final class ConfigLoader {
             }
             oidc = new HubConfig.Oidc(o.requiredString("issuer"), o.requiredString("audience"), jwks, o.string("scopes_claim", "scope"));
         }
-        return new HubConfig.Auth(ttl, oidc);
+        Integer idle = a.integer("session_idle_minutes", HubConfig.Auth.DEFAULT_SESSION_IDLE_MINUTES);
+        if (idle < 1 || idle > 43_200) {
+            throw a.child("session_idle_minutes").error("must be between 1 and 43200 minutes (30 days)");
+        }
+        Integer max = a.integer("session_max_hours", HubConfig.Auth.DEFAULT_SESSION_MAX_HOURS);
+        if (max < 1 || max > 8_760) {
+            throw a.child("session_max_hours").error("must be between 1 and 8760 hours (a year)");
+        }
+        return new HubConfig.Auth(ttl, oidc, idle, max);
     }
 
     private static HubConfig.Limits limits(ConfigNode l) {

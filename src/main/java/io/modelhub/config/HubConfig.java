@@ -102,9 +102,19 @@ public record HubConfig(
     /** The built-in sandbox provider: deterministic answers with no network. */
     public record Sandbox(boolean enabled, Duration tokenDelay) {}
 
-    /** Credentials: how long hub access tokens live by default, and an optional external OIDC issuer (null when none). */
-    public record Auth(long tokenTtlSeconds, Oidc oidc) {
+    /**
+     * Credentials: how long hub access tokens live by default, an optional external OIDC issuer (null when
+     * none), and how long a portal session lives: ended after {@code sessionIdleMinutes} without a request,
+     * and after {@code sessionMaxHours} in any case.
+     */
+    public record Auth(long tokenTtlSeconds, Oidc oidc, int sessionIdleMinutes, int sessionMaxHours) {
+        public static final int DEFAULT_SESSION_IDLE_MINUTES = 60;
+        public static final int DEFAULT_SESSION_MAX_HOURS = 12;
         public static final Auth DEFAULT = new Auth(3600, null);
+
+        public Auth(long tokenTtlSeconds, Oidc oidc) {
+            this(tokenTtlSeconds, oidc, DEFAULT_SESSION_IDLE_MINUTES, DEFAULT_SESSION_MAX_HOURS);
+        }
     }
 
     /** An external OIDC issuer whose JWTs the hub accepts; scopes are read from {@code scopesClaim}. */

@@ -53,7 +53,7 @@ public final class Limiter implements UsageListener {
      */
     public Admission admit(Principal caller, long estimatedTokens, String requestId) {
         KeyLimits limits = lookup.limitsOf(caller);
-        String keyId = caller.keyId();
+        String keyId = caller.limitsId();
         Double budget = limits.budgetUsd();
         if (budget != null) {
             double spent = budgets.spent(keyId, limits.storedSpendUsd());

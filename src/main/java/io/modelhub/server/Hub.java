@@ -44,6 +44,7 @@ import io.modelhub.usage.MetricsEndpoint;
 import io.modelhub.usage.UsageEndpoint;
 import io.modelhub.usage.UsageStore;
 import io.modelhub.usage.UsageWriter;
+import io.modelhub.users.Users;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -84,6 +85,7 @@ public final class Hub implements AutoCloseable {
     private final Limiter limiter;
     private final KeysEndpoint keysEndpoint;
     private final Pipelines pipelines;
+    private final Users users;
     private final HubMetrics metrics = new HubMetrics();
     private final MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
     private final UsageWriter usageWriter;
@@ -125,17 +127,18 @@ public final class Hub implements AutoCloseable {
         this.keys = new Keys(keyStore, revocations);
         keys.bootstrap(config.env("MODELHUB_ADMIN_KEY"), config.dataDir(), System.out);
         HubTokens tokens = new HubTokens(keys, keyStore);
-        this.authenticator = new CredentialAuthenticator(keys, tokens,
-                config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()));
-        this.guard = new Guard(authenticator);
         this.budgets = new Budgets(keyStore::addSpend, id -> keyStore.find(id).map(KeyRecord::spentUsd).orElse(null));
         this.buckets = redis == null ? new BucketSource.InProcess() : new RedisBucketSource(redis);
-        this.limiter = new Limiter(config.limits(), this::limitsOf, budgets, buckets);
-        metering.add(budgets);
-        metering.add(limiter);
         Bodies bodies = new Bodies(config.server().maxBodyBytes());
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
+        this.users = new Users(config, store, keys, keysEndpoint, buckets, json, bodies);
+        this.authenticator = new CredentialAuthenticator(keys, tokens,
+                config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()), users.sessions());
+        this.guard = new Guard(authenticator);
+        this.limiter = new Limiter(config.limits(), this::limitsOf, budgets, buckets);
+        metering.add(budgets);
+        metering.add(limiter);
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
         this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors);
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
@@ -219,9 +222,9 @@ public final class Hub implements AutoCloseable {
         return out;
     }
 
-    /** A caller's limits from the cached key (external callers get the configured defaults). */
+    /** A caller's limits from the cached key (external callers and portal sessions get the configured defaults). */
     private KeyLimits limitsOf(Principal caller) {
-        if (caller.kind() == Principal.CredentialKind.EXTERNAL_TOKEN) {
+        if (caller.kind() == Principal.CredentialKind.EXTERNAL_TOKEN || caller.kind() == Principal.CredentialKind.SESSION) {
             return KeyLimits.UNLIMITED;
         }
         KeyRecord k = keys.cached(caller.keyId());
@@ -332,6 +335,11 @@ public final class Hub implements AutoCloseable {
 
     public Pipelines pipelines() {
         return pipelines;
+    }
+
+    /** Users, portal sessions and sign-in (API.md section 9). */
+    public Users users() {
+        return users;
     }
 
     /** The developer portal's pages and assets. */

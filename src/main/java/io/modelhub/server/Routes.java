@@ -11,6 +11,8 @@ import io.modelhub.catalog.CatalogEndpoints;
 import io.modelhub.pipelines.DeploymentsEndpoint;
 import io.modelhub.pipelines.PipelinesEndpoint;
 import io.modelhub.usage.RequestMetrics;
+import io.modelhub.users.AuthEndpoint;
+import io.modelhub.users.UsersEndpoint;
 
 /**
  * Every path the hub serves and the handler behind it: the table of contents of the HTTP API
@@ -48,11 +50,12 @@ public final class Routes {
         r.post("/v1/chat/completions", guard.read(hub.chat()::handle));
 
         // keys and tokens (section 5)
-        r.post("/v1/keys", guard.admin(hub.keysEndpoint()::create));
-        r.get("/v1/keys", guard.admin(hub.keysEndpoint()::list));
+        // admin for every key; a signed-in member (write) for their own: the endpoint tells them apart
+        r.post("/v1/keys", guard.write(hub.keysEndpoint()::create));
+        r.get("/v1/keys", guard.write(hub.keysEndpoint()::list));
         r.get("/v1/keys/{id}", guard.read(hub.keysEndpoint()::get));
-        r.patch("/v1/keys/{id}", guard.admin(hub.keysEndpoint()::update));
-        r.delete("/v1/keys/{id}", guard.admin(hub.keysEndpoint()::revoke));
+        r.patch("/v1/keys/{id}", guard.write(hub.keysEndpoint()::update));
+        r.delete("/v1/keys/{id}", guard.write(hub.keysEndpoint()::revoke));
         r.post("/v1/auth/tokens", guard.read(hub.keysEndpoint()::issueToken));
 
         // pipelines and deployments (section 6)
@@ -74,6 +77,19 @@ public final class Routes {
 
         // usage (section 7): read sees its own key, admin sees all
         r.get("/v1/usage", guard.read(hub.usage()::handle));
+
+        // users and sessions (section 9); /auth/* takes no credential (logout reads the session cookie)
+        UsersEndpoint users = hub.users().users();
+        AuthEndpoint auth = hub.users().auth();
+        r.post("/v1/users", guard.admin(users::create));
+        r.get("/v1/users", guard.admin(users::list));
+        r.get("/v1/users/{id}", guard.admin(users::get));
+        r.patch("/v1/users/{id}", guard.admin(users::update));
+        r.delete("/v1/users/{id}", guard.admin(users::delete));
+        r.get("/v1/me", guard.read(users::me));
+        r.post("/auth/login", auth::login);
+        r.post("/auth/logout", auth::logout);
+        r.get("/auth/status", auth::status);
 
         // the developer portal and /docs (section 9): static pages, no credential (they call the API above)
         hub.portal().register(r);

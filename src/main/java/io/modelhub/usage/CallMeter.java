@@ -98,7 +98,7 @@ public final class CallMeter {
                     origin.pipelineId(), origin.deploymentId(), origin.pipelineVersion(), origin.test(),
                     used.promptTokens(), used.completionTokens(), cost, latencyMs,
                     firstTokenNanos == 0 ? null : (firstTokenNanos - startedNanos) / 1_000_000,
-                    status, errorType, requestId));
+                    status, errorType, requestId, caller.userId()));
             return new Metered(id, provider, used, cost, latencyMs);
         }
 

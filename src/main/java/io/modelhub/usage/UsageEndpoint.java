@@ -24,11 +24,12 @@ import java.util.Set;
 
 /**
  * {@code GET /v1/usage}: calls, errors, tokens and cost over a time range, in total or per key, model,
- * provider, pipeline or UTC day. A caller without the admin scope sees only its own key's usage.
+ * provider, pipeline, user or UTC day. A caller without the admin scope sees only its own key's usage (a
+ * signed-in member: their own, whatever key made it).
  */
 public final class UsageEndpoint {
     static final Duration DEFAULT_RANGE = Duration.ofDays(30);
-    private static final Set<String> PARAMS = Set.of("from", "to", "group_by", "key_id", "interval");
+    private static final Set<String> PARAMS = Set.of("from", "to", "group_by", "key_id", "user_id", "interval");
 
     private final ObjectMapper json;
     private final UsageStore store;
@@ -48,7 +49,7 @@ public final class UsageEndpoint {
         List<UsageStore.Point> series;
         try {
             rows = store.sum(q);
-            total = q.groupBy() == null ? rows : store.sum(new UsageStore.Query(q.fromMs(), q.toMs(), q.keyId(), null));
+            total = q.groupBy() == null ? rows : store.sum(new UsageStore.Query(q.fromMs(), q.toMs(), q.keyId(), null, q.userId()));
             series = interval == null ? null : store.series(q, interval.millis());
         } catch (SQLException e) {
             throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
@@ -59,6 +60,7 @@ public final class UsageEndpoint {
         body.put("to", Instant.ofEpochMilli(q.toMs()).toString());
         body.put("group_by", q.groupBy() == null ? null : q.groupBy().wireName());
         body.put("key_id", q.keyId());
+        body.put("user_id", q.userId());
         ArrayNode data = body.putArray("data");
         for (UsageStore.Sums s : rows) {
             ObjectNode row = data.addObject();
@@ -144,7 +146,7 @@ public final class UsageEndpoint {
     UsageStore.Query query(UriQuery params, Principal caller) {
         for (String name : params.names()) {
             if (!PARAMS.contains(name)) {
-                throw ApiException.badRequest("Unknown query parameter '" + name + "'. GET /v1/usage takes from, to, group_by, key_id and interval.",
+                throw ApiException.badRequest("Unknown query parameter '" + name + "'. GET /v1/usage takes from, to, group_by, key_id, user_id and interval.",
                         name, "unknown_parameter");
             }
         }
@@ -159,7 +161,7 @@ public final class UsageEndpoint {
             String g = params.get("group_by");
             groupBy = UsageStore.GroupBy.fromWire(g);
             if (groupBy == null) {
-                throw ApiException.badRequest("Invalid 'group_by': '" + g + "'. Use one of key, model, provider, pipeline, day.",
+                throw ApiException.badRequest("Invalid 'group_by': '" + g + "'. Use one of key, model, provider, pipeline, user, day.",
                         "group_by", "invalid_value");
             }
         }
@@ -167,13 +169,25 @@ public final class UsageEndpoint {
         if (keyId != null && keyId.isBlank()) {
             throw ApiException.badRequest("'key_id' must not be empty.", "key_id", "invalid_value");
         }
-        if (!caller.has(Scope.ADMIN)) {
-            if (keyId != null && !keyId.equals(caller.keyId())) {
-                throw ApiException.forbidden("Only an admin may read the usage of another key.", "insufficient_scope");
-            }
-            keyId = caller.keyId();
+        String userId = params.contains("user_id") ? params.get("user_id") : null;
+        if (userId != null && userId.isBlank()) {
+            throw ApiException.badRequest("'user_id' must not be empty.", "user_id", "invalid_value");
         }
-        return new UsageStore.Query(from.toEpochMilli(), to.toEpochMilli(), keyId, groupBy);
+        if (!caller.has(Scope.ADMIN)) {
+            if (userId != null && !userId.equals(caller.userId())) {
+                throw ApiException.forbidden("Only an admin may read the usage of another user.", "insufficient_scope");
+            }
+            if (caller.kind() == Principal.CredentialKind.SESSION) {
+                // A signed-in member sees every call made for them (any of their keys, the portal itself).
+                userId = caller.userId();
+            } else {
+                if (keyId != null && !keyId.equals(caller.keyId())) {
+                    throw ApiException.forbidden("Only an admin may read the usage of another key.", "insufficient_scope");
+                }
+                keyId = caller.keyId();
+            }
+        }
+        return new UsageStore.Query(from.toEpochMilli(), to.toEpochMilli(), keyId, groupBy, userId);
     }
 
     /**

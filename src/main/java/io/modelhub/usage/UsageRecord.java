@@ -18,6 +18,7 @@ package io.modelhub.usage;
  * @param ttftMs from request to first token (streams), or null
  * @param status the HTTP status the client got (200 for a stream that failed after it started, with errorType set)
  * @param errorType the API error type, or null on success
+ * @param userId the user the call was made for (the key's owner, or the signed-in user), or null
  */
 public record UsageRecord(
         String id,
@@ -36,7 +37,16 @@ public record UsageRecord(
         Long ttftMs,
         int status,
         String errorType,
-        String requestId) {
+        String requestId,
+        String userId) {
+
+    /** A record of a call made for no user. */
+    public UsageRecord(String id, long timestampMs, String keyId, String model, String provider, String pipelineId,
+            String deploymentId, Integer pipelineVersion, boolean testCall, long promptTokens, long completionTokens,
+            double costUsd, long latencyMs, Long ttftMs, int status, String errorType, String requestId) {
+        this(id, timestampMs, keyId, model, provider, pipelineId, deploymentId, pipelineVersion, testCall, promptTokens,
+                completionTokens, costUsd, latencyMs, ttftMs, status, errorType, requestId, null);
+    }
 
     /**
      * A fresh record id. Not the request id: clients may send the same {@code x-request-id} twice

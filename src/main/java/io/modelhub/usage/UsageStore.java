@@ -19,13 +19,13 @@ import java.util.List;
 public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage_records (id, ts, key_id, model, provider, pipeline_id, deployment_id,"
             + " pipeline_version, test_call, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, status, error_type,"
-            + " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " request_id, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final long DAY_MS = 86_400_000L;
 
     /** What the usage sums may be grouped by; {@code column} is the SQL expression of the group. */
     public enum GroupBy {
         KEY("key", "key_id"), MODEL("model", "model"), PROVIDER("provider", "provider"),
-        PIPELINE("pipeline", "pipeline_id"),
+        PIPELINE("pipeline", "pipeline_id"), USER("user", "user_id"),
         // Integer division works alike on both dialects; the day is formatted in Java.
         DAY("day", "ts / " + DAY_MS);
 
@@ -52,8 +52,16 @@ public final class UsageStore {
         }
     }
 
-    /** Which records to sum: {@code [fromMs, toMs)}, and one key's only when {@code keyId} is not null. */
-    public record Query(long fromMs, long toMs, String keyId, GroupBy groupBy) {}
+    /**
+     * Which records to sum: {@code [fromMs, toMs)}, one key's only when {@code keyId} is not null, one user's
+     * only when {@code userId} is not null.
+     */
+    public record Query(long fromMs, long toMs, String keyId, GroupBy groupBy, String userId) {
+        /** Every user's records. */
+        public Query(long fromMs, long toMs, String keyId, GroupBy groupBy) {
+            this(fromMs, toMs, keyId, groupBy, null);
+        }
+    }
 
     /** The sums of one group ({@code group} is null for the ungrouped total or for records without that attribute). */
     public record Sums(String group, long calls, long errors, long promptTokens, long completionTokens, double costUsd) {
@@ -115,6 +123,7 @@ public final class UsageStore {
         ps.setInt(15, r.status());
         ps.setString(16, r.errorType());
         ps.setString(17, r.requestId());
+        ps.setString(18, r.userId());
     }
 
     /**
@@ -133,6 +142,9 @@ public final class UsageStore {
         if (q.keyId() != null) {
             sql.append(" AND key_id = ?");
         }
+        if (q.userId() != null) {
+            sql.append(" AND user_id = ?");
+        }
         if (group != null) {
             sql.append(" GROUP BY ").append(group).append(" ORDER BY ").append(group);
         }
@@ -140,8 +152,12 @@ public final class UsageStore {
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setLong(1, q.fromMs());
             ps.setLong(2, q.toMs());
+            int next = 3;
             if (q.keyId() != null) {
-                ps.setString(3, q.keyId());
+                ps.setString(next++, q.keyId());
+            }
+            if (q.userId() != null) {
+                ps.setString(next, q.userId());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 int col = group == null ? 1 : 2;
@@ -176,6 +192,9 @@ public final class UsageStore {
         if (q.keyId() != null) {
             sql.append(" AND key_id = ?");
         }
+        if (q.userId() != null) {
+            sql.append(" AND user_id = ?");
+        }
         sql.append(" GROUP BY ").append(bucket);
         if (group != null) {
             sql.append(", ").append(group);
@@ -188,8 +207,12 @@ public final class UsageStore {
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setLong(1, q.fromMs());
             ps.setLong(2, q.toMs());
+            int next = 3;
             if (q.keyId() != null) {
-                ps.setString(3, q.keyId());
+                ps.setString(next++, q.keyId());
+            }
+            if (q.userId() != null) {
+                ps.setString(next, q.userId());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
