@@ -94,7 +94,7 @@ test('create a read key: the secret is shown exactly once, with a copy button', 
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), readKey);
   await page.getByRole('button', { name: 'Done' }).click();
   await page.reload();
-  await page.getByRole('cell', { name: 'dev-client' }).waitFor();
+  await page.getByRole('cell', { name: 'dev-client', exact: true }).waitFor();
   const html = await page.content();
   assert.ok(!html.includes(readKey.split('.')[1]), 'the secret must not appear again');
   await screenshot(page, 'keys');
@@ -201,7 +201,7 @@ test('a pipeline: a bad template is shown at its field; then create, test, deplo
 
   await page.getByRole('button', { name: /^Retire dep_/ }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Retire' }).click();
-  await page.getByRole('table', { name: 'Deployments' }).getByRole('cell', { name: 'retired' }).waitFor();
+  await page.getByRole('table', { name: 'Deployments' }).getByRole('cell', { name: 'retired', exact: true }).waitFor();
   const gone = await api('POST', `${path}/invoke`, { body: { inputs: { question: 'still there?' } } });
   assert.equal(gone.status, 404);
   assertClean(admin);
@@ -240,7 +240,7 @@ test('usage charts render non-zero data, with a table and a CSV download', async
     assert.ok(Number(await fig.getAttribute('data-total')) > 0, `${chart} should show non-zero data`);
     assert.equal(await fig.locator('canvas').count(), 1);
   }
-  await page.getByRole('table', { name: 'Usage per group' }).getByRole('cell', { name: 'sandbox/chat' }).waitFor();
+  await page.getByRole('table', { name: 'Usage per group' }).getByRole('cell', { name: 'sandbox/chat', exact: true }).waitFor();
   await screenshot(page, 'usage');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
   const csv = await readFile(await download.path(), 'utf8');
@@ -255,9 +255,9 @@ test('the catalog searches and filters models and shows an offering with copyabl
   const { page } = admin;
   await page.getByRole('link', { name: 'Catalog' }).click();
   await page.getByLabel('Search models').fill('sandbox');
-  await page.getByRole('cell', { name: 'sandbox/chat' }).waitFor();
+  await page.getByRole('cell', { name: 'sandbox/chat', exact: true }).waitFor();
   await page.getByLabel('Capability').selectOption('vision');
-  await page.getByRole('cell', { name: 'sandbox/chat' }).waitFor();
+  await page.getByRole('cell', { name: 'sandbox/chat', exact: true }).waitFor();
   await page.getByLabel('Search models').fill('no-such-model-anywhere');
   await page.getByText('No model matches these filters.').waitFor();
   await page.getByLabel('Search models').fill('');
@@ -289,7 +289,7 @@ test('an admin creates a member; the member sees only their own keys and no admi
   await form.locator('[data-error-for="password"]').getByText(/12/).waitFor();
   await form.getByLabel('Password').fill(MEMBER.password);
   await form.getByRole('button', { name: 'Create user' }).click();
-  await page.getByRole('cell', { name: MEMBER.email }).waitFor();
+  await page.getByRole('cell', { name: MEMBER.email, exact: true }).waitFor();
   await screenshot(page, 'admin');
 
   member = await openBrowser();
@@ -308,7 +308,7 @@ test('an admin creates a member; the member sees only their own keys and no admi
   const users = await member.page.evaluate(async () => (await fetch('/v1/users')).status);
   assert.equal(users, 403);
   await member.page.goto('/#/keys');
-  await member.page.getByRole('cell', { name: 'max-key' }).waitFor();
+  await member.page.getByRole('cell', { name: 'max-key', exact: true }).waitFor();
   assert.equal(await member.page.getByText('ops-only-key').count(), 0);
   assert.equal(await member.page.getByText('dev-client').count(), 0);
   assertClean(member);
@@ -330,7 +330,7 @@ test('the portal works on a phone-sized screen', async () => {
   const phone = await openBrowser({ width: 390, height: 844, mobile: true });
   try {
     await signIn(phone.page, MEMBER);
-    await phone.page.getByRole('cell', { name: 'max-key' }).waitFor();
+    await phone.page.getByRole('cell', { name: 'max-key', exact: true }).waitFor();
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the page should not scroll sideways (${overflow}px)`);
     await screenshot(phone.page, 'keys-phone');

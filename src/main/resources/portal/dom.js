@@ -3,6 +3,9 @@
 /** h('button', {class: 'x', onclick: f, 'aria-label': 'Copy'}, 'text', childNode, ...) */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
+  // The API is the one place that checks input (no second copy of its rules here): forms always submit,
+  // and the API's error is shown at the field it names.
+  if (tag === 'form') el.noValidate = true;
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
