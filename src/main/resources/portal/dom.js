@@ -116,10 +116,12 @@ export function codeBlock(code, label) {
 /** A table from column specs [{label, value: row => node|string}] and rows. */
 export function table(columns, rows, { empty = 'Nothing yet.', caption } = {}) {
   if (!rows.length) return h('p', { class: 'muted' }, empty);
-  return h('div', { class: 'table-wrap' }, h('table', {},
+  // Explicit roles: on a phone the rows are restyled as cards, and a CSS display change would otherwise
+  // take the table semantics away from screen readers.
+  return h('div', { class: 'table-wrap' }, h('table', { role: 'table' },
     caption ? h('caption', {}, caption) : null,
-    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', { 'data-label': c.label }, c.value(r))))))));
+    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, columns.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c.label)))),
+    h('tbody', { role: 'rowgroup' }, rows.map((r) => h('tr', { role: 'row' }, columns.map((c) => h('td', { role: 'cell' }, h('span', { class: 'cell-label', 'aria-hidden': 'true' }, c.label), c.value(r))))))));
 }
 
 /** Tabs: [{label, render: () => node}] */
