@@ -199,14 +199,16 @@ public final class ConfigLoader {
         if (ttl < 1 || ttl > 86_400) {
             throw a.child("token_ttl_seconds").error("must be between 1 and 86400 seconds");
         }
-        ConfigNode o = a.child("oidc").onlyFields(Set.of("issuer", "audience", "jwks_url", "scopes_claim"));
+        ConfigNode o = a.child("oidc").onlyFields(Set.of("issuer", "audience", "jwks_url", "scopes_claim", "client_id", "client_secret",
+                "authorization_endpoint", "token_endpoint", "redirect_uri"));
         HubConfig.Oidc oidc = null;
         if (!o.isMissing()) {
-            String jwks = o.requiredString("jwks_url");
-            if (!jwks.startsWith("http://") && !jwks.startsWith("https://")) {
-                throw o.child("jwks_url").error("must be an http:// or https:// URL (was '" + jwks + "')");
-            }
-            oidc = new HubConfig.Oidc(o.requiredString("issuer"), o.requiredString("audience"), jwks, o.string("scopes_claim", "scope"));
+            String jwks = httpUrl(o, "jwks_url", o.requiredString("jwks_url"));
+            oidc = new HubConfig.Oidc(o.requiredString("issuer"), o.requiredString("audience"), jwks, o.string("scopes_claim", "scope"),
+                    blankToNull(o.string("client_id", null)), Secret.ofNullable(o.string("client_secret", null)),
+                    httpUrl(o, "authorization_endpoint", blankToNull(o.string("authorization_endpoint", null))),
+                    httpUrl(o, "token_endpoint", blankToNull(o.string("token_endpoint", null))),
+                    httpUrl(o, "redirect_uri", blankToNull(o.string("redirect_uri", null))));
         }
         Integer idle = a.integer("session_idle_minutes", HubConfig.Auth.DEFAULT_SESSION_IDLE_MINUTES);
         if (idle < 1 || idle > 43_200) {
@@ -217,6 +219,18 @@ public final class ConfigLoader {
             throw a.child("session_max_hours").error("must be between 1 and 8760 hours (a year)");
         }
         return new HubConfig.Auth(ttl, oidc, idle, max);
+    }
+
+    /** {@code value} when null or an http(s) URL; else the error names the field. */
+    private static String httpUrl(ConfigNode parent, String field, String value) {
+        if (value != null && !value.startsWith("http://") && !value.startsWith("https://")) {
+            throw parent.child(field).error("must be an http:// or https:// URL (was '" + value + "')");
+        }
+        return value;
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v.trim();
     }
 
     private static HubConfig.Limits limits(ConfigNode l) {

@@ -117,8 +117,19 @@ public record HubConfig(
         }
     }
 
-    /** An external OIDC issuer whose JWTs the hub accepts; scopes are read from {@code scopesClaim}. */
-    public record Oidc(String issuer, String audience, String jwksUrl, String scopesClaim) {}
+    /**
+     * An external OIDC issuer whose JWTs the hub accepts; scopes are read from {@code scopesClaim}. With a
+     * {@code clientId}, people also sign in to the portal through it (authorization code + PKCE); the
+     * endpoints, when null, come from the issuer's discovery document, the redirect URI from the public
+     * base URL (or the request's Host). {@code clientSecret} may be null (a public client).
+     */
+    public record Oidc(String issuer, String audience, String jwksUrl, String scopesClaim, String clientId, Secret clientSecret,
+            String authorizationEndpoint, String tokenEndpoint, String redirectUri) {
+        /** An issuer whose tokens are accepted, without portal sign-in. */
+        public Oidc(String issuer, String audience, String jwksUrl, String scopesClaim) {
+            this(issuer, audience, jwksUrl, scopesClaim, null, null, null, null, null);
+        }
+    }
 
     /** Default per-key limits (a key's own values win); null means unlimited. */
     public record Limits(Integer rpm, Integer tpm) {

@@ -90,6 +90,10 @@ public final class Routes {
         r.post("/auth/login", auth::login);
         r.post("/auth/logout", auth::logout);
         r.get("/auth/status", auth::status);
+        if (hub.users().oidcLogin() != null) {
+            r.get("/auth/oidc/login", hub.users().oidcLogin()::login);
+            r.get("/auth/oidc/callback", hub.users().oidcLogin()::callback);
+        }
 
         // the developer portal and /docs (section 9): static pages, no credential (they call the API above)
         hub.portal().register(r);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.api.ApiException;
@@ -47,6 +48,14 @@ public final class AuthEndpoint {
 
     /** {@code POST /auth/login}: {@code {"email","password"}} -> {@code {"user","csrf_token"}} and the session cookie. */
     public void login(ServerRequest req, ServerResponse res) {
+        // A JSON content type cannot be sent cross-site without a CORS preflight (which the hub never grants),
+        // so another site cannot sign a visitor in to an account of its choosing (login CSRF).
+        boolean isJson = req.headers().first(HeaderNames.CONTENT_TYPE)
+                .map(t -> t.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/json")).orElse(false);
+        if (!isJson) {
+            throw ApiException.badRequest("POST /auth/login takes a JSON body: send 'Content-Type: application/json'.", null,
+                    "unsupported_content_type");
+        }
         ObjectNode body = requests.object(bodies.read(req), LOGIN_FIELDS);
         String email = UsersEndpoint.text(body, "email");
         String password = UsersEndpoint.text(body, "password");
@@ -87,7 +96,7 @@ public final class AuthEndpoint {
         long now = System.currentTimeMillis();
         Sessions.Started s = sessions.start(u, now);
         accounts.signedIn(u, now);
-        res.header(HeaderNames.SET_COOKIE, cookie(s.sessionId(), sessions.maxAge().toSeconds(), secure(req)));
+        res.headers().add(HeaderValues.create(HeaderNames.SET_COOKIE, cookie(s.sessionId(), sessions.maxAge().toSeconds(), secure(req))));
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         return s.csrfToken();
     }

@@ -24,6 +24,7 @@ public final class Users {
     private final Sessions sessions;
     private final UsersEndpoint users;
     private final AuthEndpoint auth;
+    private final OidcLogin oidcLogin;
 
     public Users(HubConfig config, Store store, Keys keys, KeysEndpoint keysEndpoint, BucketSource buckets, ObjectMapper json, Bodies bodies) {
         UserStore userStore = new UserStore(store);
@@ -32,7 +33,9 @@ public final class Users {
         this.accounts = new Accounts(userStore, new Passwords(), keys, sessions);
         this.users = new UsersEndpoint(json, bodies, accounts, sessions, keys, keysEndpoint);
         LoginThrottle throttle = new LoginThrottle(buckets, FAILURES_PER_ACCOUNT_PER_MINUTE, FAILURES_PER_ADDRESS_PER_MINUTE);
-        this.auth = new AuthEndpoint(json, bodies, accounts, sessions, throttle, users, config.server().publicBaseUrl(), false);
+        HubConfig.Oidc oidc = a.oidc() != null && a.oidc().clientId() != null ? a.oidc() : null;
+        this.auth = new AuthEndpoint(json, bodies, accounts, sessions, throttle, users, config.server().publicBaseUrl(), oidc != null);
+        this.oidcLogin = oidc == null ? null : new OidcLogin(oidc, config.server().publicBaseUrl(), accounts, auth, json);
         userStore.deleteSessionsExpiredBefore(System.currentTimeMillis());
     }
 
@@ -51,6 +54,11 @@ public final class Users {
 
     public AuthEndpoint auth() {
         return auth;
+    }
+
+    /** Sign-in through the OIDC issuer, or null when {@code auth.oidc.client_id} is not set. */
+    public OidcLogin oidcLogin() {
+        return oidcLogin;
     }
 
     /**

@@ -95,6 +95,22 @@ abstract class UsersApiContract {
     }
 
     @Test
+    void signInTakesOnlyAJsonBody() throws Exception {
+        createUser(hub, "form@example.com", "member");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/auth/login"))
+                .header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"email\":\"form@example.com\",\"password\":\"" + PASSWORD + "\"}"))
+                .build();
+        var r = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("unsupported_content_type");
+        assertThat(r.headers().firstValue("set-cookie")).isEmpty();
+        assertError(hub.send("POST", "/auth/login", "{\"email\":\"form@example.com\"}", null, Map.of()), 400, "invalid_request_error",
+                "invalid_value");
+    }
+
+    @Test
     void anEmailTakenInAnyCaseIsAConflict() {
         createUser(hub, "bob@example.com", "member");
         TestHub.Response r = hub.post("/v1/users", "{\"email\":\"BOB@example.com\",\"name\":\"B\",\"password\":\"" + PASSWORD + "\"}");
