@@ -54,9 +54,9 @@ export async function api(method, path, { body, key = ADMIN_KEY, headers = {} } 
 }
 
 /** Saves a full-page screenshot under docs/portal/ when SCREENSHOTS is set (run.sh --screenshots). */
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   const dir = process.env.SCREENSHOTS;
   if (!dir) return;
   await page.waitForTimeout(300);
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }

@@ -350,7 +350,7 @@ test('/docs shows the interactive API documentation of /openapi.json', async () 
   await page.goto('/docs');
   await page.getByText('/v1/chat/completions').first().waitFor();
   await page.getByText('/v1/usage').first().waitFor();
-  await screenshot(page, 'docs');
+  await screenshot(page, 'docs', { fullPage: false });
   assertClean(admin);
 });
 

@@ -147,7 +147,8 @@ function showSecret(el, created) {
     h('p', { class: 'warning' }, 'Copy this key now. It will not be shown again: the hub keeps only a hash of it.'),
     h('div', { class: 'row' }, secret, copyButton(created.key, 'Copy key')),
     h('p', { class: 'muted' }, 'Use it as the api_key of an OpenAI SDK with base URL ', h('code', {}, `${location.origin}/v1`), '.'),
-    done));
+    h('div', { class: 'row' }, done, h('a', { class: 'button secondary', href: '#/playground' }, 'Open the playground'),
+      h('a', { class: 'button secondary', href: '#/catalog' }, 'Browse models'))));
   secret.focus();
   secret.select();
 }
