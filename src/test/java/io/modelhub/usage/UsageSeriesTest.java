@@ -83,6 +83,37 @@ class UsageSeriesTest {
                 .isEqualTo(UsageEndpoint.Interval.DAY);
     }
 
+    @Test
+    void overHttpTheSeriesFollowsWhatTheCallerMaySee() throws Exception {
+        try (io.modelhub.testing.TestHub hub = io.modelhub.testing.TestHub.start("")) {
+            io.modelhub.testing.TestHub.Response chat = hub.post("/v1/chat/completions",
+                    "{\"model\":\"sandbox/chat\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}");
+            assertThat(chat.status()).isEqualTo(200);
+            String readKey = hub.post("/v1/keys", "{\"name\":\"reader\",\"scopes\":[\"read\"]}").json().path("key").asText();
+            // The usage writer flushes in the background: poll until the admin sees the call.
+            com.fasterxml.jackson.databind.JsonNode all = null;
+            for (int i = 0; i < 200; i++) {
+                all = hub.get("/v1/usage?group_by=model&interval=hour").json();
+                if (all.path("series").size() > 0) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(all.path("interval").asText()).isEqualTo("hour");
+            assertThat(all.path("series")).hasSize(1);
+            com.fasterxml.jackson.databind.JsonNode point = all.path("series").get(0);
+            assertThat(point.path("group").asText()).isEqualTo("sandbox/chat");
+            assertThat(point.path("calls").asLong()).isEqualTo(1);
+            assertThat(Instant.parse(point.path("start").asText()).toEpochMilli() % H).isZero();
+            com.fasterxml.jackson.databind.JsonNode own = hub.send("GET", "/v1/usage?interval=day", null, readKey, java.util.Map.of()).json();
+            assertThat(own.path("series")).isEmpty();
+            io.modelhub.testing.TestHub.Response bad = hub.get("/v1/usage?interval=week");
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.json().path("error").path("param").asText()).isEqualTo("interval");
+            assertThat(hub.get("/v1/usage").json().has("series")).isFalse();
+        }
+    }
+
     private static UsageStore.Query query(String q) {
         return parse(null, q);
     }
