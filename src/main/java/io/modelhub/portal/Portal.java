@@ -74,7 +74,14 @@ public final class Portal {
     }
 
     private void send(ServerResponse res, String resource) {
-        Asset asset = cache.computeIfAbsent(resource, Portal::load);
+        Asset asset = cache.get(resource);
+        if (asset == null) {
+            asset = load(resource);
+            // Only files that exist are kept: caching misses would let anyone grow the cache with made-up paths.
+            if (asset.bytes() != null) {
+                cache.put(resource, asset);
+            }
+        }
         if (asset.bytes() == null) {
             throw ApiException.notFound("No such portal file: /" + resource.substring(resource.lastIndexOf('/') + 1)
                     + ".", null, "route_not_found");
