@@ -25,6 +25,7 @@ import io.modelhub.limits.KeyLimits;
 import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.pipelines.Pipelines;
+import io.modelhub.portal.Portal;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
 import io.modelhub.api.Bodies;
@@ -90,6 +91,7 @@ public final class Hub implements AutoCloseable {
     private final UsageWriter usageWriter;
     private final UsageEndpoint usage;
     private final HttpLayer http;
+    private final Portal portal = new Portal();
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -381,6 +383,11 @@ public final class Hub implements AutoCloseable {
     /** Users, portal sessions and sign-in (API.md section 9). */
     public Users users() {
         return users;
+    }
+
+    /** The developer portal's pages and assets. */
+    public Portal portal() {
+        return portal;
     }
 
     public System.Logger log() {

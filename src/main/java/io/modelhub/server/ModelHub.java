@@ -98,6 +98,8 @@ public final class ModelHub implements Runnable {
             }, "modelhub-shutdown"));
             System.out.println("ModelHub listening on http://" + cfg.server().host() + ":" + hub.port()
                     + " (data in " + cfg.dataDir() + ", store " + cfg.store().url() + ")");
+            String host = "0.0.0.0".equals(cfg.server().host()) || "::".equals(cfg.server().host()) ? "127.0.0.1" : cfg.server().host();
+            System.out.println("Developer portal: http://" + host + ":" + hub.port() + "/  (API docs: /docs)");
             try {
                 stopped.await();
             } catch (InterruptedException e) {

@@ -22,7 +22,8 @@ public final class OpenApiEndpoint {
     public static final List<String> FRAGMENTS = List.of(
             "openapi/base.json", "openapi/catalog.json", "openapi/inference.json", "openapi/auth.json", "openapi/pipelines.json",
             "openapi/operations.json", "openapi/usage.json",
-            "openapi/users.json");
+            "openapi/users.json",
+            "openapi/portal.json");
 
     private final byte[] document;
 

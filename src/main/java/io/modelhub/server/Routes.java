@@ -96,6 +96,9 @@ public final class Routes {
             r.get("/auth/oidc/callback", hub.users().oidcLogin()::callback);
         }
 
+        // the developer portal and /docs (section 9): static pages, no credential (they call the API above)
+        hub.portal().register(r);
+
         r.any((req, res) -> {
             throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + req.path().path()
                     + ". GET /openapi.json lists the routes.", null, "route_not_found");

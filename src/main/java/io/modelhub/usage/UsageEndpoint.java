@@ -29,7 +29,7 @@ import java.util.Set;
  */
 public final class UsageEndpoint {
     static final Duration DEFAULT_RANGE = Duration.ofDays(30);
-    private static final Set<String> PARAMS = Set.of("from", "to", "group_by", "key_id", "user_id");
+    private static final Set<String> PARAMS = Set.of("from", "to", "group_by", "key_id", "user_id", "interval");
 
     private final ObjectMapper json;
     private final UsageStore store;
@@ -43,11 +43,14 @@ public final class UsageEndpoint {
 
     public void handle(ServerRequest req, ServerResponse res, Principal caller) {
         UsageStore.Query q = query(req.query(), caller);
+        Interval interval = interval(req.query(), q);
         List<UsageStore.Sums> rows;
         List<UsageStore.Sums> total;
+        List<UsageStore.Point> series;
         try {
             rows = store.sum(q);
             total = q.groupBy() == null ? rows : store.sum(new UsageStore.Query(q.fromMs(), q.toMs(), q.keyId(), null, q.userId()));
+            series = interval == null ? null : store.series(q, interval.millis());
         } catch (SQLException e) {
             throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
         }
@@ -66,6 +69,16 @@ public final class UsageEndpoint {
             sums(row, s);
         }
         sums(body.putObject("total"), total.getFirst());
+        if (series != null) {
+            body.put("interval", interval.wireName());
+            ArrayNode points = body.putArray("series");
+            for (UsageStore.Point p : series) {
+                ObjectNode point = points.addObject();
+                point.put("start", Instant.ofEpochMilli(p.startMs()).toString());
+                point.put("group", p.group());
+                sums(point, p.sums());
+            }
+        }
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         try {
             res.send(json.writeValueAsBytes(body));
@@ -84,11 +97,56 @@ public final class UsageEndpoint {
         o.put("cost_usd", Math.round(s.costUsd() * 1e6) / 1e6);
     }
 
+    /** The buckets of {@code series}, when {@code interval} asks for one. */
+    enum Interval {
+        HOUR("hour", 3_600_000L), DAY("day", 86_400_000L);
+
+        private final String wireName;
+        private final long millis;
+
+        Interval(String wireName, long millis) {
+            this.wireName = wireName;
+            this.millis = millis;
+        }
+
+        String wireName() {
+            return wireName;
+        }
+
+        long millis() {
+            return millis;
+        }
+    }
+
+    /** Most buckets one answer may hold, so that a year per hour cannot be asked for by mistake. */
+    static final long MAX_BUCKETS = 2_000;
+
+    static Interval interval(UriQuery params, UsageStore.Query q) {
+        if (!params.contains("interval")) {
+            return null;
+        }
+        String v = params.get("interval");
+        Interval interval = switch (v) {
+            case "hour" -> Interval.HOUR;
+            case "day" -> Interval.DAY;
+            default -> throw ApiException.badRequest("Invalid 'interval': '" + v + "'. Use hour or day.", "interval", "invalid_value");
+        };
+        if (q.groupBy() == UsageStore.GroupBy.DAY) {
+            throw ApiException.badRequest("'interval' already gives a series over time: use it with group_by key, model, provider"
+                    + " or pipeline, not day.", "interval", "invalid_value");
+        }
+        if ((q.toMs() - q.fromMs()) / interval.millis() > MAX_BUCKETS) {
+            throw ApiException.badRequest("The range holds more than " + MAX_BUCKETS + " " + v + "s: shorten it or use interval=day.",
+                    "interval", "invalid_value");
+        }
+        return interval;
+    }
+
     /** Reads and checks the query parameters; what the caller may see decides the key filter. */
     UsageStore.Query query(UriQuery params, Principal caller) {
         for (String name : params.names()) {
             if (!PARAMS.contains(name)) {
-                throw ApiException.badRequest("Unknown query parameter '" + name + "'. GET /v1/usage takes from, to, group_by, key_id and user_id.",
+                throw ApiException.badRequest("Unknown query parameter '" + name + "'. GET /v1/usage takes from, to, group_by, key_id, user_id and interval.",
                         name, "unknown_parameter");
             }
         }

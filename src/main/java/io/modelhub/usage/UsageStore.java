@@ -173,6 +173,60 @@ public final class UsageStore {
         return out;
     }
 
+    /** The sums of one time bucket of one group ({@code startMs} is the bucket's start). */
+    public record Point(long startMs, String group, Sums sums) {}
+
+    /**
+     * The sums per time bucket of {@code bucketMs} (and per group, when the query groups), ordered by
+     * bucket then group; buckets without records are absent. Buckets start at multiples of
+     * {@code bucketMs} since the epoch, so an hour or a UTC day.
+     */
+    public List<Point> series(Query q, long bucketMs) throws SQLException {
+        if (q.groupBy() == GroupBy.DAY) {
+            throw new IllegalArgumentException("a series is already over time; group by something else");
+        }
+        String group = q.groupBy() == null ? null : q.groupBy().column;
+        String bucket = "ts / " + bucketMs;
+        StringBuilder sql = new StringBuilder("SELECT ").append(bucket).append(" AS b, ");
+        sql.append(group == null ? "NULL" : group).append(" AS g, ");
+        sql.append("COUNT(*), SUM(CASE WHEN error_type IS NOT NULL AND error_type <> 'client_disconnected' THEN 1 ELSE 0 END),"
+                + " SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_usd) FROM usage_records WHERE ts >= ? AND ts < ?");
+        if (q.keyId() != null) {
+            sql.append(" AND key_id = ?");
+        }
+        if (q.userId() != null) {
+            sql.append(" AND user_id = ?");
+        }
+        sql.append(" GROUP BY ").append(bucket);
+        if (group != null) {
+            sql.append(", ").append(group);
+        }
+        sql.append(" ORDER BY ").append(bucket);
+        if (group != null) {
+            sql.append(", ").append(group);
+        }
+        List<Point> out = new ArrayList<>();
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, q.fromMs());
+            ps.setLong(2, q.toMs());
+            int next = 3;
+            if (q.keyId() != null) {
+                ps.setString(next++, q.keyId());
+            }
+            if (q.userId() != null) {
+                ps.setString(next, q.userId());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String g = group == null ? null : rs.getString(2);
+                    out.add(new Point(rs.getLong(1) * bucketMs, g, new Sums(g, rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), rs.getDouble(7))));
+                }
+            }
+        }
+        return out;
+    }
+
     private static String groupName(GroupBy groupBy, ResultSet rs) throws SQLException {
         if (groupBy == GroupBy.DAY) {
             long day = rs.getLong(1);
