@@ -51,9 +51,21 @@ async function renderEditor(main, pipeline) {
       h('div', { class: 'grid' }, field(`Step ${i + 1} id`, id, { name: `steps[${i}].id` }), field(`Step ${i + 1} model`, stepModel, { name: `steps[${i}].model` })),
       field(`Step ${i + 1} prompt`, prompt, { name: `steps[${i}].prompt`, hint: 'Template: {{input.NAME}} for an input, {{steps.ID.output}} for an earlier step\'s output.' }),
       remove);
-    remove.addEventListener('click', () => box.remove());
+    remove.addEventListener('click', () => { box.remove(); renumber(); });
     stepsEl.appendChild(box);
   };
+  // After a step is removed, labels and error slots follow the positions the API will name (steps[i]).
+  const renumber = () => [...stepsEl.children].forEach((box, i) => {
+    box.querySelector('legend').textContent = `Step ${i + 1}`;
+    const [idLabel, modelLabel, promptLabel] = box.querySelectorAll('label');
+    idLabel.textContent = `Step ${i + 1} id`;
+    modelLabel.textContent = `Step ${i + 1} model`;
+    promptLabel.textContent = `Step ${i + 1} prompt`;
+    const [idErr, modelErr, promptErr] = box.querySelectorAll('.field-error');
+    idErr.dataset.errorFor = `steps[${i}].id`;
+    modelErr.dataset.errorFor = `steps[${i}].model`;
+    promptErr.dataset.errorFor = `steps[${i}].prompt`;
+  });
   for (const s of (pipeline && pipeline.steps) || [null]) addStep(s);
   const out = h('div', {});
   const form = h('form', { class: 'card', 'aria-label': pipeline ? 'Edit pipeline' : 'New pipeline' },

@@ -133,6 +133,9 @@ public final class Hub implements AutoCloseable {
         HubTokens tokens = new HubTokens(keys, keyStore);
         this.budgets = new Budgets(keyStore::addSpend, id -> keyStore.find(id).map(KeyRecord::spentUsd).orElse(null), redis);
         this.buckets = redis == null ? new BucketSource.InProcess() : new RedisBucketSource(redis);
+        this.limiter = new Limiter(config.limits(), this::limitsOf, budgets, buckets);
+        metering.add(budgets);
+        metering.add(limiter);
         Bodies bodies = new Bodies(config.server().maxBodyBytes());
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
@@ -140,9 +143,6 @@ public final class Hub implements AutoCloseable {
         this.authenticator = new CredentialAuthenticator(keys, tokens,
                 config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()), users.sessions());
         this.guard = new Guard(authenticator);
-        this.limiter = new Limiter(config.limits(), this::limitsOf, budgets, buckets);
-        metering.add(budgets);
-        metering.add(limiter);
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
         this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors);
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -61,10 +62,13 @@ class ShutdownLosesNoUsageTest {
             AtomicInteger answered = new AtomicInteger();
             AtomicInteger completed = new AtomicInteger();
             AtomicInteger inFlight = new AtomicInteger();
+            // Once SIGTERM is sent no client starts another request: the freed port may soon belong to
+            // another test's server, which must not receive this test's traffic.
+            AtomicBoolean sigtermSent = new AtomicBoolean();
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < 12; c++) {
                 clients.add(Thread.ofVirtual().start(() -> {
-                    while (true) {
+                    while (!sigtermSent.get()) {
                         inFlight.incrementAndGet();
                         try {
                             HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(chat).timeout(Duration.ofSeconds(30))
@@ -86,6 +90,7 @@ class ShutdownLosesNoUsageTest {
             }
             Thread.sleep(1500);
             int inFlightAtSigterm = inFlight.get();
+            sigtermSent.set(true);
             hub.destroy(); // SIGTERM
             for (Thread t : clients) {
                 t.join(Duration.ofSeconds(60));

@@ -166,6 +166,21 @@ class OidcSignInTest {
     }
 
     @Test
+    void anExternalTokenOfTheSameIssuerIsShownByMeAsItsSubject() throws Exception {
+        long now = System.currentTimeMillis();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuerUrl).audience("modelhub").subject("svc-7")
+                .expirationTime(new Date(now + 60_000)).claim("scope", "read").build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims);
+        jwt.sign(new RSASSASigner(signing));
+        TestHub.Response me = hub.send("GET", "/v1/me", null, jwt.serialize(), Map.of());
+        assertThat(me.status()).as(me.body()).isEqualTo(200);
+        assertThat(me.json().path("object").asText()).isEqualTo("external_token");
+        assertThat(me.json().path("subject").asText()).isEqualTo("svc-7");
+        assertThat(me.json().path("scope").asText()).isEqualTo("read");
+        assertThat(me.json().path("user").isNull()).isTrue();
+    }
+
+    @Test
     void anExistingAccountIsLinkedOnlyByAVerifiedEmail() {
         String body = "{\"email\":\"SSO@example.com\",\"name\":\"P\",\"password\":\"a long passphrase\",\"role\":\"admin\"}";
         String userId = hub.post("/v1/users", body).json().path("id").asText();
