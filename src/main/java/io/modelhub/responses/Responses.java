@@ -1,0 +1,19 @@
+package io.modelhub.responses;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelhub.api.Bodies;
+import io.modelhub.chat.ModelCalls;
+import io.modelhub.store.Store;
+
+/** The Responses API area, assembled: its store and the endpoint {@code server/Routes} serves. */
+public final class Responses {
+    private final ResponsesEndpoint endpoint;
+
+    public Responses(ObjectMapper json, Bodies bodies, ModelCalls calls, Store store) {
+        this.endpoint = new ResponsesEndpoint(json, bodies, calls, new ResponseStore(store));
+    }
+
+    public ResponsesEndpoint endpoint() {
+        return endpoint;
+    }
+}
