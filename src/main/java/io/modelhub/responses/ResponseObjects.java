@@ -73,7 +73,7 @@ final class ResponseObjects {
         }
         echo(body, r, "top_p");
         r.put("truncation", "disabled");
-        r.putNull("usage");
+        // usage appears once the response is finished (the schema has no null for it)
         if (body.hasNonNull("user")) {
             r.put("user", body.get("user").asText());
         }
@@ -188,7 +188,9 @@ final class ResponseObjects {
     ObjectNode usage(TokenUsage usage) {
         ObjectNode u = json.createObjectNode();
         u.put("input_tokens", usage.promptTokens());
-        u.putObject("input_tokens_details").put("cached_tokens", 0);
+        ObjectNode inputDetails = u.putObject("input_tokens_details");
+        inputDetails.put("cached_tokens", 0);
+        inputDetails.put("cache_write_tokens", 0);
         u.put("output_tokens", usage.completionTokens());
         u.putObject("output_tokens_details").put("reasoning_tokens", 0);
         u.put("total_tokens", usage.totalTokens());
