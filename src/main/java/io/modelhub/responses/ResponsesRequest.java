@@ -64,8 +64,8 @@ record ResponsesRequest(ObjectNode body, String model, boolean stream, boolean s
         String previous = optionalString(body, "previous_response_id");
         String instructions = optionalString(body, "instructions");
         optionalString(body, "user");
-        number(body, "temperature");
-        number(body, "top_p");
+        number(body, "temperature", 2);
+        number(body, "top_p", 1);
         JsonNode max = body.get("max_output_tokens");
         if (max != null && !max.isNull() && (!max.canConvertToExactIntegral() || max.asLong() < 1)) {
             throw bad("Invalid 'max_output_tokens': expected a positive integer.", "max_output_tokens", "invalid_type");
@@ -413,10 +413,17 @@ record ResponsesRequest(ObjectNode body, String model, boolean stream, boolean s
         return v.booleanValue();
     }
 
-    private static void number(JsonNode node, String field) {
+    /** A number from 0 to {@code max} (OpenAI's own bounds; an offering's narrower range is the router's to apply). */
+    private static void number(JsonNode node, String field, double max) {
         JsonNode v = node.get(field);
-        if (v != null && !v.isNull() && !v.isNumber()) {
+        if (v == null || v.isNull()) {
+            return;
+        }
+        if (!v.isNumber()) {
             throw bad("Invalid type for '" + field + "': expected a number.", field, "invalid_type");
+        }
+        if (v.asDouble() < 0 || v.asDouble() > max) {
+            throw bad("Invalid '" + field + "': " + v.asText() + " is out of range; expected a number from 0 to " + (int) max + ".", field, "invalid_value");
         }
     }
 
