@@ -98,7 +98,7 @@ public final class CatalogLoader {
             }
             providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), p.baseUrl(), key, local,
                     Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),
-                    p.docs(), p.source()));
+                    p.docs(), p.source(), Boolean.TRUE.equals(p.responses())));
             enabled.put(p.id(), p);
         }
 
@@ -207,7 +207,8 @@ public final class CatalogLoader {
                 or(user.baseUrl(), base.baseUrl()), or(user.apiKey(), base.apiKey()), or(user.apiKeyEnv(), base.apiKeyEnv()),
                 or(user.local(), base.local()), or(user.discover(), base.discover()), or(user.timeouts(), base.timeouts()),
                 or(user.docs(), base.docs()), or(user.source(), base.source()), or(user.asOf(), base.asOf()),
-                or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()));
+                or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()),
+                or(user.responses(), base.responses()));
     }
 
     /** A known model with the user's fields laid over it; offerings are merged by provider, the user's winning field by field. */

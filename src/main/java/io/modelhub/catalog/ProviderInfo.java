@@ -5,7 +5,8 @@ import io.modelhub.config.Secret;
 
 /**
  * A compute provider the hub can call: where it is, which wire protocol it speaks and with which key.
- * The key is a {@link Secret} so that printing this record cannot leak it.
+ * The key is a {@link Secret} so that printing this record cannot leak it. {@code responses}: the
+ * upstream also speaks the OpenAI Responses API, and {@code /v1/responses} is passed through to it.
  */
 public record ProviderInfo(
         String id,
@@ -17,4 +18,11 @@ public record ProviderInfo(
         boolean discover,
         HubConfig.Timeouts timeouts,
         String docs,
-        String source) {}
+        String source,
+        boolean responses) {
+    /** A provider that speaks only its own protocol (no Responses API pass-through). */
+    public ProviderInfo(String id, String name, String kind, String baseUrl, Secret apiKey, boolean local, boolean discover,
+                        HubConfig.Timeouts timeouts, String docs, String source) {
+        this(id, name, kind, baseUrl, apiKey, local, discover, timeouts, docs, source, false);
+    }
+}

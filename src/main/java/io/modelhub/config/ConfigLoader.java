@@ -283,7 +283,7 @@ public final class ConfigLoader {
 
     private HubConfig.ProviderConfig provider(ConfigNode p) {
         p.onlyFields(Set.of("id", "name", "kind", "base_url", "api_key", "api_key_env", "local", "discover", "timeouts",
-                "docs", "source", "as_of", "supported_parameters", "parameter_ranges"));
+                "docs", "source", "as_of", "supported_parameters", "parameter_ranges", "responses"));
         String id = p.requiredString("id");
         if (!PROVIDER_ID.matcher(id).matches()) {
             throw p.child("id").error("must be lower-case letters, digits and '-' (was '" + id + "')");
@@ -306,7 +306,16 @@ public final class ConfigLoader {
         return new HubConfig.ProviderConfig(id, p.string("name", null), kind, baseUrl, Secret.ofNullable(p.string("api_key", null)),
                 p.string("api_key_env", null), optionalBool(p, "local"), optionalBool(p, "discover"), timeouts,
                 p.string("docs", null), p.string("source", null), p.string("as_of", null),
-                p.strings("supported_parameters"), p.map("parameter_ranges", ConfigLoader::range));
+                p.strings("supported_parameters"), p.map("parameter_ranges", ConfigLoader::range), responses(p, kind));
+    }
+
+    /** {@code responses: true} only for kind openai: the other protocols have no Responses API to pass through to. */
+    private static Boolean responses(ConfigNode p, String kind) {
+        Boolean responses = optionalBool(p, "responses");
+        if (Boolean.TRUE.equals(responses) && kind != null && !"openai".equals(kind)) {
+            throw p.child("responses").error("is only for kind openai (was kind '" + kind + "')");
+        }
+        return responses;
     }
 
     private static Boolean optionalBool(ConfigNode n, String field) {

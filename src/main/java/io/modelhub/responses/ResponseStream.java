@@ -227,13 +227,17 @@ final class ResponseStream {
 
     private void emit(JsonNode event) throws IOException {
         ((ObjectNode) event).put("sequence_number", sequence++);
-        if (out == null) {
-            return;
+        if (out != null) {
+            write(out, event.path("type").asText(), json.writeValueAsBytes(event));
         }
+    }
+
+    /** Writes one SSE event as OpenAI frames Responses events: {@code event: <type>} and its JSON as {@code data:}. */
+    static void write(OutputStream out, String type, byte[] data) throws IOException {
         out.write(EVENT);
-        out.write(event.path("type").asText().getBytes(StandardCharsets.US_ASCII));
+        out.write(type.getBytes(StandardCharsets.UTF_8));
         out.write(DATA);
-        out.write(json.writeValueAsBytes(event));
+        out.write(data);
         out.write(END);
     }
 }

@@ -2,6 +2,7 @@ package io.modelhub.responses;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.api.Bodies;
+import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.chat.ModelCalls;
 import io.modelhub.store.Store;
 
@@ -9,8 +10,8 @@ import io.modelhub.store.Store;
 public final class Responses {
     private final ResponsesEndpoint endpoint;
 
-    public Responses(ObjectMapper json, Bodies bodies, ModelCalls calls, Store store) {
-        this.endpoint = new ResponsesEndpoint(json, bodies, calls, new ResponseStore(store));
+    public Responses(ObjectMapper json, Bodies bodies, ModelCalls calls, Store store, CatalogHolder catalog) {
+        this.endpoint = new ResponsesEndpoint(json, bodies, calls, new ResponseStore(store), new Passthrough(json, catalog));
     }
 
     public ResponsesEndpoint endpoint() {

@@ -48,13 +48,15 @@ public final class ResponsesEndpoint {
     private final ResponseStore store;
     private final ItemIds ids = new ItemIds();
     private final ResponseObjects objects;
+    private final Passthrough passthrough;
 
-    ResponsesEndpoint(ObjectMapper json, Bodies bodies, ModelCalls calls, ResponseStore store) {
+    ResponsesEndpoint(ObjectMapper json, Bodies bodies, ModelCalls calls, ResponseStore store, Passthrough passthrough) {
         this.json = json;
         this.bodies = bodies;
         this.calls = calls;
         this.store = store;
         this.objects = new ResponseObjects(json, ids);
+        this.passthrough = passthrough;
     }
 
     public void create(ServerRequest req, ServerResponse res, Principal caller) {
@@ -72,14 +74,19 @@ public final class ResponsesEndpoint {
         }
         context.addAll(request.items());
         ChatRequest chat = ChatRequest.of(ChatTranslation.toChat(request, context, json), true);
+        Passthrough.Route route = passthrough.new Route(request, context);
         ModelCalls.Started started = calls.start(caller, chat, body.length + historyBytes, RequestIds.of(res),
-                req.headers().first(Headers.PROVIDER).orElse(null), res);
+                req.headers().first(Headers.PROVIDER).orElse(null), res, route);
         Routed routed = started.routed();
         CallMeter.Call call = started.call();
         ChatRelay.routedHeaders(res, routed);
         long now = System.currentTimeMillis();
         ObjectNode response = objects.started(ids.response(), request, now / 1000);
         Saver saver = new Saver(caller, request, context, now);
+        if (route.passedThrough(routed.offering())) {
+            passedThrough(res, request, response, routed, call, saver);
+            return;
+        }
         switch (routed.reply()) {
             case UpstreamReply.Complete c -> {
                 JsonNode answer = read(c.body());
@@ -274,6 +281,128 @@ public final class ResponsesEndpoint {
         saver.save(response);
         res.header(JSON);
         res.send(response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The answer of an upstream that speaks the Responses API itself, relayed as it came (event by event
+     * for a stream) with the hub's response id and model in it; its usage is metered and it is stored.
+     */
+    private void passedThrough(ServerResponse res, ResponsesRequest request, ObjectNode started, Routed routed,
+                               CallMeter.Call call, Saver saver) {
+        String id = started.path("id").asText();
+        if (routed.reply() instanceof UpstreamReply.Complete c) {
+            JsonNode answer = read(c.body());
+            if (!(answer instanceof ObjectNode response)) {
+                call.finish(routed.offering(), c.usage(), 0, 502, "upstream_error");
+                throw ApiException.upstream("Provider '" + routed.offering().providerId() + "' answered with a body that is not a Response object.", "upstream_failed");
+            }
+            passthrough.rewrite(response, id, request);
+            call.finish(routed.offering(), Passthrough.usage(response), 0, 200, null);
+            saver.save(response);
+            res.header(JSON);
+            res.send(response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
+        EventStream events = ((UpstreamReply.Streaming) routed.reply()).events();
+        OutputStream out = null;
+        if (request.stream()) {
+            res.header(SSE);
+            res.header(NO_CACHE);
+            out = res.outputStream();
+        }
+        long relayed = 0;
+        long firstEvent = 0;
+        int sequence = -1;
+        String errorType = null;
+        int status = 200;
+        ObjectNode last = started;
+        ObjectNode finished = null;
+        TokenUsage usage = null;
+        try (events) {
+            while (true) {
+                byte[] event;
+                ApiException failure = null;
+                JsonNode node = null;
+                try {
+                    event = events.next();
+                    if (event == null) {
+                        break;
+                    }
+                    node = chunk(event);
+                    if (node == null) {
+                        failure = ApiException.upstream("Provider '" + routed.offering().providerId() + "' sent an event that is not JSON.", "upstream_failed");
+                    }
+                } catch (UpstreamException e) {
+                    failure = midStreamError(e);
+                }
+                if (failure != null) {
+                    errorType = failure.type();
+                    if (out == null) {
+                        status = failure.status();
+                        throw failure;
+                    }
+                    finished = failPassedThrough(out, last, sequence, failure);
+                    break;
+                }
+                if (firstEvent == 0) {
+                    firstEvent = System.nanoTime();
+                }
+                relayed++;
+                String type = node.path("type").asText();
+                if (node.get("response") instanceof ObjectNode r) {
+                    passthrough.rewrite(r, id, request);
+                    last = r;
+                    if (type.equals("response.completed") || type.equals("response.incomplete") || type.equals("response.failed")) {
+                        finished = r;
+                        usage = Passthrough.usage(r);
+                    }
+                }
+                sequence = node.path("sequence_number").asInt(sequence + 1);
+                if (out != null) {
+                    ResponseStream.write(out, type, json.writeValueAsBytes(node));
+                    out.flush();
+                }
+            }
+            if (out != null) {
+                out.close();
+            }
+        } catch (IOException | UncheckedIOException | CloseConnectionException e) {
+            errorType = "client_disconnected";
+            finished = null;
+        } finally {
+            call.firstTokenAt(firstEvent);
+            call.finish(routed.offering(), usage, relayed, status, errorType);
+        }
+        if (out == null) {
+            if (finished == null) {
+                throw ApiException.upstream("Provider '" + routed.offering().providerId() + "' ended its stream without a finished response.", "upstream_failed");
+            }
+            res.header(JSON);
+            res.send(finished.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (finished != null) {
+            saver.save(finished);
+        }
+    }
+
+    /** Ends a passed-through stream whose upstream failed: {@code error}, then {@code response.failed} with the last state seen. */
+    private ObjectNode failPassedThrough(OutputStream out, ObjectNode last, int sequence, ApiException failure) throws IOException {
+        ObjectNode error = json.createObjectNode();
+        error.put("type", "error");
+        error.put("code", failure.code());
+        error.put("message", failure.getMessage());
+        error.putNull("param");
+        error.put("sequence_number", sequence + 1);
+        ResponseStream.write(out, "error", json.writeValueAsBytes(error));
+        JsonNode output = last.path("output");
+        ObjectNode failed = objects.fail(last.deepCopy(), output.isArray() ? (ArrayNode) output.deepCopy() : json.createArrayNode(), failure.getMessage());
+        ObjectNode event = json.createObjectNode();
+        event.put("type", "response.failed");
+        event.set("response", failed);
+        event.put("sequence_number", sequence + 2);
+        ResponseStream.write(out, "response.failed", json.writeValueAsBytes(event));
+        out.flush();
+        return failed;
     }
 
     /** A whole chat answer sent as a Responses stream (an upstream that does not stream). */

@@ -139,7 +139,7 @@ public final class Hub implements AutoCloseable {
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
         this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors);
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
-        this.responses = new Responses(json, bodies, modelCalls, store);
+        this.responses = new Responses(json, bodies, modelCalls, store, catalog);
         UsageStore usageStore = new UsageStore(store);
         this.usage = new UsageEndpoint(json, usageStore, Clock.systemUTC());
         this.usageWriter = config.usage().enabled() ? new UsageWriter(usageStore, config.usage(), metrics.registry()) : null;

@@ -14,6 +14,7 @@ import io.modelhub.providers.UpstreamException;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.providers.http.Exchange;
 import io.modelhub.providers.http.HttpPool;
+import io.modelhub.usage.TokenUsage;
 import io.modelhub.usage.UsageParser;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -36,6 +37,8 @@ public final class OpenAiProvider implements Provider {
     private final String id;
     private final String chatUrl;
     private final String chatHead;
+    private final String responsesUrl;
+    private final String responsesHead;
     private final String modelsUrl;
     private final String modelsHead;
     private final HubConfig.Timeouts timeouts;
@@ -60,6 +63,9 @@ public final class OpenAiProvider implements Provider {
         }
         this.chatHead = pool.requestLine("POST", "/chat/completions") + keyLine
                 + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
+        this.responsesUrl = info.baseUrl() + "/responses";
+        this.responsesHead = pool.requestLine("POST", "/responses") + keyLine
+                + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
         this.modelsUrl = info.baseUrl() + "/models";
         this.modelsHead = pool.requestLine("GET", "/models") + keyLine
                 + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
@@ -72,13 +78,23 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public UpstreamReply chat(ChatCall call) throws UpstreamException {
+        return post(call, chatHead, chatUrl, true);
+    }
+
+    /** The Responses API at {@code base_url + /responses}: the same transport, the body as it is. */
+    @Override
+    public UpstreamReply responses(ChatCall call) throws UpstreamException {
+        return post(call, responsesHead, responsesUrl, false);
+    }
+
+    private UpstreamReply post(ChatCall call, String requestHead, String url, boolean chatUsage) throws UpstreamException {
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(call.body());
         } catch (JsonProcessingException e) {
             throw UpstreamException.protocol(id, "request could not be encoded", e);
         }
-        StringBuilder head = new StringBuilder(chatHead.length() + 96).append(chatHead)
+        StringBuilder head = new StringBuilder(requestHead.length() + 96).append(requestHead)
                 .append(call.stream() ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n");
         if (call.requestId() != null) {
             head.append("X-Request-Id: ").append(call.requestId()).append("\r\n");
@@ -89,7 +105,7 @@ public final class OpenAiProvider implements Provider {
         try {
             exchange = pool.send(head.toString(), payload, millis(timeouts.firstByte()));
         } catch (IOException e) {
-            throw failure(e, "calling " + chatUrl);
+            throw failure(e, "calling " + url);
         }
         int status = exchange.status();
         if (status / 100 != 2) {
@@ -103,6 +119,12 @@ public final class OpenAiProvider implements Provider {
                 throw failure(e, "reading the answer");
             }
             try {
+                if (!chatUsage) {
+                    // A Response object counts input_tokens and output_tokens ({@link TokenUsage#NONE} when it has none).
+                    JsonNode usage = json.readTree(body).path("usage");
+                    return new UpstreamReply.Complete(body, usage.isObject()
+                            ? new TokenUsage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0)) : TokenUsage.NONE);
+                }
                 return new UpstreamReply.Complete(body, usageParser.completeBody(body));
             } catch (IOException e) {
                 throw UpstreamException.protocol(id, "answered with invalid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
