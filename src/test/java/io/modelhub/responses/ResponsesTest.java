@@ -255,4 +255,14 @@ class ResponsesTest {
         assertThat(r.path("instructions").asText()).isEqualTo("Be brief.");
         assertThat(r.path("status").asText()).isEqualTo("completed");
     }
+
+    @Test
+    void theOpenApiDocumentListsEveryResponsesPath() {
+        JsonNode paths = hub.send("GET", "/openapi.json", null, null, Map.of()).json().path("paths");
+        assertThat(paths.path("/v1/responses").has("post")).isTrue();
+        assertThat(paths.path("/v1/responses/{id}").has("get")).isTrue();
+        assertThat(paths.path("/v1/responses/{id}").has("delete")).isTrue();
+        assertThat(paths.path("/v1/responses/{id}/input_items").has("get")).isTrue();
+        assertThat(paths.path("/v1/chat/completions").has("post")).isTrue();
+    }
 }
