@@ -1,7 +1,6 @@
 package io.modelhub.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.catalog.CatalogHolder;
@@ -23,11 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and model id, so that a conversation may move between native and translated offerings.
  */
 final class Passthrough {
-    private final ObjectMapper json;
     private final CatalogHolder catalog;
 
-    Passthrough(ObjectMapper json, CatalogHolder catalog) {
-        this.json = json;
+    Passthrough(CatalogHolder catalog) {
         this.catalog = catalog;
     }
 

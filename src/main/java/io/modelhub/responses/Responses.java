@@ -11,7 +11,7 @@ public final class Responses {
     private final ResponsesEndpoint endpoint;
 
     public Responses(ObjectMapper json, Bodies bodies, ModelCalls calls, Store store, CatalogHolder catalog) {
-        this.endpoint = new ResponsesEndpoint(json, bodies, calls, new ResponseStore(store), new Passthrough(json, catalog));
+        this.endpoint = new ResponsesEndpoint(json, bodies, calls, new ResponseStore(store), new Passthrough(catalog));
     }
 
     public ResponsesEndpoint endpoint() {

@@ -209,7 +209,7 @@ public final class ResponsesEndpoint {
                 try {
                     event = events.next();
                 } catch (UpstreamException e) {
-                    ApiException api = midStreamError(e);
+                    ApiException api = ChatRelay.midStreamError(e);
                     errorType = api.type();
                     finished = stream.fail(api.code(), api.getMessage());
                     break;
@@ -269,7 +269,7 @@ public final class ResponsesEndpoint {
                 stream.complete(call.estimate(relayed), System.currentTimeMillis() / 1000);
             }
         } catch (UpstreamException e) {
-            failure = midStreamError(e);
+            failure = ChatRelay.midStreamError(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -333,7 +333,7 @@ public final class ResponsesEndpoint {
                         failure = ApiException.upstream("Provider '" + routed.offering().providerId() + "' sent an event that is not JSON.", "upstream_failed");
                     }
                 } catch (UpstreamException e) {
-                    failure = midStreamError(e);
+                    failure = ChatRelay.midStreamError(e);
                 }
                 if (failure != null) {
                     errorType = failure.type();
@@ -468,12 +468,6 @@ public final class ResponsesEndpoint {
         } catch (IOException e) {
             throw ApiException.upstream("The provider answered with a body that is not JSON.", "upstream_failed");
         }
-    }
-
-    private static ApiException midStreamError(UpstreamException e) {
-        return e.kind() == UpstreamException.Kind.TIMEOUT
-                ? ApiException.timeout("Provider '" + e.providerId() + "' stopped sending: " + e.getMessage())
-                : ApiException.upstream("Provider '" + e.providerId() + "' failed mid-stream: " + e.getMessage(), "upstream_failed");
     }
 
     /** Stores a finished response when the request asked for it ({@code store}, true by default). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelhub.testing.AuthCalls;
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.testing.TestHub;
 import io.modelhub.testing.UpstreamAndHub;
@@ -237,5 +238,39 @@ class ResponsesTranslationTest {
         }
         assertThat(rows.records().get(0).completionTokens()).isEqualTo(7);
         assertThat(rows.records().get(1).completionTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void aClientLeavingMidStreamCancelsTheUpstreamAndNothingIsStored() throws Exception {
+        UsageRows rows = UsageRows.attach(hub());
+        upstream().always(new MockUpstream.Answer("x", 200, 20));
+        String id;
+        try (TestHub.StreamResponse s = hub().stream("/v1/responses", "{\"model\":\"acme/chat-1\",\"input\":\"hi\",\"stream\":true}", TestHub.ADMIN_KEY)) {
+            id = read(s.nextData()).path("response").path("id").asText();
+            while (!read(s.nextData()).path("type").asText().equals("response.output_text.delta")) {
+                // read up to the first delta
+            }
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        while ((upstream().cancelledStreams() == 0 || rows.records().isEmpty()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(upstream().cancelledStreams()).isEqualTo(1);
+        assertThat(rows.records()).hasSize(1);
+        assertThat(rows.records().getFirst().errorType()).isEqualTo("client_disconnected");
+        assertThat(hub().get("/v1/responses/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aKeyIsHeldToItsAllowedModelsAndItsRateLimit() {
+        String narrow = AuthCalls.createKey(hub(), "{\"name\":\"narrow\",\"scopes\":[\"read\"],\"allowed_models\":[\"sandbox/chat\"]}").path("key").asText();
+        AuthCalls.assertError(AuthCalls.call(hub(), "POST", "/v1/responses", "{\"model\":\"acme/chat-1\",\"input\":\"hi\"}", narrow),
+                403, "permission_error", "model_not_allowed");
+        String slow = AuthCalls.createKey(hub(), "{\"name\":\"slow\",\"scopes\":[\"read\"],\"rpm\":1}").path("key").asText();
+        assertThat(AuthCalls.call(hub(), "POST", "/v1/responses", "{\"model\":\"acme/chat-1\",\"input\":\"hi\"}", slow).status()).isEqualTo(200);
+        TestHub.Response limited = AuthCalls.call(hub(), "POST", "/v1/responses", "{\"model\":\"acme/chat-1\",\"input\":\"hi\"}", slow);
+        AuthCalls.assertError(limited, 429, "rate_limit_error", "rate_limit_exceeded");
+        assertThat(limited.header("retry-after")).isNotNull();
+        assertThat(upstream().received()).hasSize(1);
     }
 }
