@@ -156,4 +156,18 @@ class ResponsesPassthroughTest {
                     responses: true
                 """).close()).isInstanceOf(ConfigException.class).hasMessageContaining("responses");
     }
+
+    @Test
+    void theBuiltInOpenAiProviderPassesTheResponsesApiThrough() {
+        try (MockUpstream openai = new MockUpstream().always(new MockUpstream.Chunks(List.of(RESPONSE)));
+                TestHub builtIn = TestHub.start("providers:\n  - id: openai\n    base_url: " + openai.baseUrl() + "\n    api_key: sk-test\n")) {
+            TestHub.Response r = builtIn.post("/v1/responses", "{\"model\":\"openai/gpt-4o-mini\",\"input\":\"hi\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(openai.last().path()).isEqualTo("/v1/responses");
+            assertThat(r.json().path("model").asText()).isEqualTo("openai/gpt-4o-mini");
+            // Chat completions to the same provider are unchanged.
+            assertThat(builtIn.post("/v1/chat/completions", "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").status()).isNotEqualTo(404);
+            assertThat(openai.last().path()).isEqualTo("/v1/chat/completions");
+        }
+    }
 }

@@ -169,6 +169,13 @@ class ResponsesTest {
     }
 
     @Test
+    void aJsonObjectTextFormatGivesAJsonObject() {
+        JsonNode r = create("{\"model\":\"sandbox/chat\",\"input\":\"answer in JSON\",\"text\":{\"format\":{\"type\":\"json_object\"}}}");
+        assertThat(read(r.path("output").get(0).path("content").get(0).path("text").asText()).isObject()).isTrue();
+        assertThat(r.path("text").path("format").path("type").asText()).isEqualTo("json_object");
+    }
+
+    @Test
     void maxOutputTokensCutsTheAnswerAndTheResponseIsIncomplete() {
         JsonNode r = create("{\"model\":\"sandbox/chat\",\"input\":\"one two three four five six\",\"max_output_tokens\":2}");
         assertThat(r.path("status").asText()).isEqualTo("incomplete");
