@@ -8,6 +8,7 @@ import io.modelhub.usage.TokenUsage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Turns chat completion chunks, one at a time as they arrive, into the Responses event sequence:
@@ -121,10 +122,15 @@ final class ResponseStream {
         }
     }
 
-    /** Ends the response: closes the open item and sends {@code response.completed} (or {@code .incomplete}). */
-    ObjectNode complete(TokenUsage fallbackUsage, long nowSeconds) throws IOException {
+    /**
+     * Ends the response: closes the open item and sends {@code response.completed} (or {@code .incomplete}).
+     * {@code beforeEnd} is given the finished response before that last event goes out (to store it, so
+     * that a client reading it back at once finds it).
+     */
+    ObjectNode complete(TokenUsage fallbackUsage, long nowSeconds, Consumer<ObjectNode> beforeEnd) throws IOException {
         closeOpen(ResponseObjects.itemStatus(finishReason));
         objects.finish(response, output, finishReason, usage != null ? usage : fallbackUsage, nowSeconds);
+        beforeEnd.accept(response);
         String type = "incomplete".equals(response.path("status").asText()) ? "response.incomplete" : "response.completed";
         emit(event(type).set("response", response));
         flush();
@@ -132,9 +138,10 @@ final class ResponseStream {
     }
 
     /** Ends the response as failed: the open item closes incomplete, then {@code error} and {@code response.failed}. */
-    ObjectNode fail(String code, String message) throws IOException {
+    ObjectNode fail(String code, String message, Consumer<ObjectNode> beforeEnd) throws IOException {
         closeOpen("incomplete");
         objects.fail(response, output, message);
+        beforeEnd.accept(response);
         ObjectNode error = event("error");
         error.put("code", code);
         error.put("message", message);

@@ -201,7 +201,6 @@ public final class ResponsesEndpoint {
         long relayed = 0;
         long firstEvent = 0;
         String errorType = null;
-        ObjectNode finished = null;
         try (events) {
             stream.start();
             while (true) {
@@ -211,11 +210,11 @@ public final class ResponsesEndpoint {
                 } catch (UpstreamException e) {
                     ApiException api = ChatRelay.midStreamError(e);
                     errorType = api.type();
-                    finished = stream.fail(api.code(), api.getMessage());
+                    stream.fail(api.code(), api.getMessage(), saver::save);
                     break;
                 }
                 if (event == null) {
-                    finished = stream.complete(call.estimate(relayed), System.currentTimeMillis() / 1000);
+                    stream.complete(call.estimate(relayed), System.currentTimeMillis() / 1000, saver::save);
                     break;
                 }
                 if (firstEvent == 0) {
@@ -224,7 +223,7 @@ public final class ResponsesEndpoint {
                 JsonNode chunk = chunk(event);
                 if (chunk == null) {
                     errorType = "upstream_error";
-                    finished = stream.fail("upstream_failed", "Provider '" + routed.offering().providerId() + "' sent an event that is not JSON.");
+                    stream.fail("upstream_failed", "Provider '" + routed.offering().providerId() + "' sent an event that is not JSON.", saver::save);
                     break;
                 }
                 relayed++;
@@ -233,15 +232,11 @@ public final class ResponsesEndpoint {
             }
             out.close();
         } catch (IOException | UncheckedIOException | CloseConnectionException e) {
-            // The client went away: closing the events cancels the upstream request; nothing is stored.
+            // The client went away: closing the events cancels the upstream request; an unfinished response is not stored.
             errorType = "client_disconnected";
-            finished = null;
         } finally {
             call.firstTokenAt(firstEvent);
             call.finish(routed.offering(), stream.usage(), relayed, 200, errorType);
-        }
-        if (finished != null) {
-            saver.save(finished);
         }
     }
 
@@ -266,7 +261,7 @@ public final class ResponsesEndpoint {
                 stream.chunk(chunk);
             }
             if (failure == null) {
-                stream.complete(call.estimate(relayed), System.currentTimeMillis() / 1000);
+                stream.complete(call.estimate(relayed), System.currentTimeMillis() / 1000, saver::save);
             }
         } catch (UpstreamException e) {
             failure = ChatRelay.midStreamError(e);
@@ -278,7 +273,6 @@ public final class ResponsesEndpoint {
         if (failure != null) {
             throw failure;
         }
-        saver.save(response);
         res.header(JSON);
         res.send(response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -341,7 +335,7 @@ public final class ResponsesEndpoint {
                         status = failure.status();
                         throw failure;
                     }
-                    finished = failPassedThrough(out, last, sequence, failure);
+                    finished = failPassedThrough(out, last, sequence, failure, saver);
                     break;
                 }
                 if (firstEvent == 0) {
@@ -355,6 +349,9 @@ public final class ResponsesEndpoint {
                     if (type.equals("response.completed") || type.equals("response.incomplete") || type.equals("response.failed")) {
                         finished = r;
                         usage = Passthrough.usage(r);
+                        if (out != null) {
+                            saver.save(r);
+                        }
                     }
                 }
                 sequence = node.path("sequence_number").asInt(sequence + 1);
@@ -377,16 +374,14 @@ public final class ResponsesEndpoint {
             if (finished == null) {
                 throw ApiException.upstream("Provider '" + routed.offering().providerId() + "' ended its stream without a finished response.", "upstream_failed");
             }
+            saver.save(finished);
             res.header(JSON);
             res.send(finished.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        if (finished != null) {
-            saver.save(finished);
         }
     }
 
     /** Ends a passed-through stream whose upstream failed: {@code error}, then {@code response.failed} with the last state seen. */
-    private ObjectNode failPassedThrough(OutputStream out, ObjectNode last, int sequence, ApiException failure) throws IOException {
+    private ObjectNode failPassedThrough(OutputStream out, ObjectNode last, int sequence, ApiException failure, Saver saver) throws IOException {
         ObjectNode error = json.createObjectNode();
         error.put("type", "error");
         error.put("code", failure.code());
@@ -396,6 +391,7 @@ public final class ResponsesEndpoint {
         ResponseStream.write(out, "error", json.writeValueAsBytes(error));
         JsonNode output = last.path("output");
         ObjectNode failed = objects.fail(last.deepCopy(), output.isArray() ? (ArrayNode) output.deepCopy() : json.createArrayNode(), failure.getMessage());
+        saver.save(failed);
         ObjectNode event = json.createObjectNode();
         event.put("type", "response.failed");
         event.set("response", failed);
@@ -411,16 +407,14 @@ public final class ResponsesEndpoint {
         res.header(NO_CACHE);
         OutputStream out = res.outputStream();
         ResponseStream stream = new ResponseStream(json, objects, response, out);
-        ObjectNode finished;
         try {
             stream.start();
             stream.chunk(asChunk(answer));
-            finished = stream.complete(usage, System.currentTimeMillis() / 1000);
+            stream.complete(usage, System.currentTimeMillis() / 1000, saver::save);
             out.close();
         } catch (IOException | UncheckedIOException | CloseConnectionException e) {
-            return;
+            // the client went away; the answer was whole, so nothing upstream is left to cancel
         }
-        saver.save(finished);
     }
 
     /** A chat completion body as one chunk: its message as the delta, tool calls indexed. */
