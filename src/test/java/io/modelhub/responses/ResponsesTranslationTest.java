@@ -273,4 +273,25 @@ class ResponsesTranslationTest {
         assertThat(limited.header("retry-after")).isNotNull();
         assertThat(upstream().received()).hasSize(1);
     }
+
+    @Test
+    void eventsReachTheClientWhileTheUpstreamIsStillSending() {
+        upstream().always(new MockUpstream.Answer("x", 4, 0));
+        // The upstream holds back its last token until released: the first deltas must arrive before that.
+        upstream().holdStreams();
+        try (TestHub.StreamResponse s = hub().stream("/v1/responses", "{\"model\":\"acme/chat-1\",\"input\":\"hi\",\"stream\":true}", TestHub.ADMIN_KEY)) {
+            List<String> deltas = new ArrayList<>();
+            while (deltas.size() < 3) {
+                JsonNode e = read(s.nextData());
+                if (e.path("type").asText().equals("response.output_text.delta")) {
+                    deltas.add(e.path("delta").asText());
+                }
+            }
+            assertThat(deltas).containsExactly("t0 ", "t1 ", "t2 ");
+            upstream().releaseStreams();
+            List<String> rest = s.rest();
+            assertThat(read(rest.getFirst()).path("delta").asText()).isEqualTo("t3 ");
+            assertThat(read(rest.getLast()).path("type").asText()).isEqualTo("response.completed");
+        }
+    }
 }
