@@ -106,7 +106,7 @@ public final class CatalogLoader {
             }
             providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), baseUrl, key, local,
                     Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),
-                    p.docs(), p.source(), p.settings()));
+                    p.docs(), p.source(), p.settings(), Boolean.TRUE.equals(p.responses())));
             enabled.put(p.id(), p);
         }
 
@@ -248,7 +248,8 @@ public final class CatalogLoader {
                 or(user.local(), base.local()), or(user.discover(), base.discover()), or(user.timeouts(), base.timeouts()),
                 or(user.docs(), base.docs()), or(user.source(), base.source()), or(user.asOf(), base.asOf()),
                 or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()),
-                base.settings() == null ? user.settings() : base.settings().with(user.settings()));
+                base.settings() == null ? user.settings() : base.settings().with(user.settings()),
+                or(user.responses(), base.responses()));
     }
 
     /** A known model with the user's fields laid over it; offerings are merged by provider, the user's winning field by field. */

@@ -8,6 +8,8 @@ import io.modelhub.config.Secret;
  * A compute provider the hub can call: where it is, which wire protocol it speaks and with which key.
  * The key is a {@link Secret} so that printing this record cannot leak it; {@code settings} are those
  * only its kind reads (never null).
+ * {@code responses}: the upstream also speaks the OpenAI Responses API, and {@code /v1/responses} is passed
+ * through to it.
  */
 public record ProviderInfo(
         String id,
@@ -20,13 +22,19 @@ public record ProviderInfo(
         HubConfig.Timeouts timeouts,
         String docs,
         String source,
-        KindSettings settings) {
+        KindSettings settings, boolean responses) {
     public ProviderInfo {
         settings = settings == null ? KindSettings.NONE : settings;
     }
 
+    /** A provider that speaks only its own protocol (no Responses API pass-through). */
+    public ProviderInfo(String id, String name, String kind, String baseUrl, Secret apiKey, boolean local, boolean discover,
+                        HubConfig.Timeouts timeouts, String docs, String source, KindSettings settings) {
+        this(id, name, kind, baseUrl, apiKey, local, discover, timeouts, docs, source, settings, false);
+    }
+
     public ProviderInfo(String id, String name, String kind, String baseUrl, Secret apiKey, boolean local, boolean discover,
                         HubConfig.Timeouts timeouts, String docs, String source) {
-        this(id, name, kind, baseUrl, apiKey, local, discover, timeouts, docs, source, KindSettings.NONE);
+        this(id, name, kind, baseUrl, apiKey, local, discover, timeouts, docs, source, KindSettings.NONE, false);
     }
 }

@@ -115,7 +115,8 @@ public final class ChatRelay {
         }
     }
 
-    private static ApiException midStreamError(UpstreamException e) {
+    /** The error a client is shown when the upstream fails after its stream began (every streaming API words it so). */
+    public static ApiException midStreamError(UpstreamException e) {
         return e.kind() == UpstreamException.Kind.TIMEOUT
                 ? ApiException.timeout("Provider '" + e.providerId() + "' stopped sending: " + e.getMessage())
                 : ApiException.upstream("Provider '" + e.providerId() + "' failed mid-stream: " + e.getMessage(), "upstream_failed");

@@ -56,6 +56,12 @@ public final class ModelCalls {
      */
     public Started start(Principal caller, ChatRequest request, long promptBytes, String requestId, String providerHeader,
                          ServerResponse res) {
+        return start(caller, request, promptBytes, requestId, providerHeader, res, Router.Upstream.AS_IS);
+    }
+
+    /** {@link #start(Principal, ChatRequest, long, String, String, ServerResponse)}, each offering's provider called as {@code upstream} gives it. */
+    public Started start(Principal caller, ChatRequest request, long promptBytes, String requestId, String providerHeader,
+                         ServerResponse res, Router.Upstream upstream) {
         Model model = model(request.model());
         if (!caller.mayUse(model.id())) {
             throw ApiException.forbidden("This key may not use model '" + model.id() + "'.", "model_not_allowed");
@@ -68,7 +74,7 @@ public final class ModelCalls {
         CallMeter.Call call = meter.start(caller, model.id(), requestId, promptBytes, CallMeter.Origin.DIRECT);
         call.afterFinish(() -> limiter.release(admission));
         try {
-            return new Started(model, router.route(model, request, requestId, providerHeader), call);
+            return new Started(model, router.route(model, request, requestId, providerHeader, upstream), call);
         } catch (ApiException e) {
             call.fail(e.status(), e.type());
             throw e;

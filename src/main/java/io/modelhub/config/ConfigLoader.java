@@ -364,11 +364,21 @@ public final class ConfigLoader {
                 p.string("api_key_env", null), optionalBool(p, "local"), optionalBool(p, "discover"), timeouts,
                 p.string("docs", null), p.string("source", null), p.string("as_of", null),
                 p.strings("supported_parameters"), p.map("parameter_ranges", ConfigLoader::range),
-                settingValues.isEmpty() ? null : new KindSettings(settingValues, secretSettings));
+                settingValues.isEmpty() ? null : new KindSettings(settingValues, secretSettings), responses(p, kind));
+    }
+
+    /** {@code responses: true} only for kind openai: the other protocols have no Responses API to pass through to. */
+    private static Boolean responses(ConfigNode p, String kind) {
+        Boolean responses = optionalBool(p, "responses");
+        if (Boolean.TRUE.equals(responses) && kind != null && !"openai".equals(kind)) {
+            throw p.child("responses").error("is only for kind openai (was kind '" + kind + "')");
+        }
+        return responses;
     }
 
     private static final Set<String> COMMON_PROVIDER_FIELDS = Set.of("id", "name", "kind", "base_url", "api_key", "api_key_env",
-            "local", "discover", "timeouts", "docs", "source", "as_of", "supported_parameters", "parameter_ranges");
+            "local", "discover", "timeouts", "docs", "source", "as_of", "supported_parameters", "parameter_ranges",
+            "responses");
 
     private static Boolean optionalBool(ConfigNode n, String field) {
         return n.has(field) ? n.bool(field, false) : null;

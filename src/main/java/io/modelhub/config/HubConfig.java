@@ -55,18 +55,20 @@ public record HubConfig(
      * A provider as the config file (or the built-in catalog) declares it. Null fields mean "not said":
      * a user entry with a built-in id overrides only the fields it sets. {@code apiKeyEnv} names the
      * environment variable holding the key; {@code supportedParameters} and {@code parameterRanges}
-     * apply to every offering of the provider that does not set its own.
+     * apply to every offering of the provider that does not set its own. {@code responses} (kind openai)
+     * says the upstream speaks the Responses API, so {@code /v1/responses} is passed through to it.
      */
     public record ProviderConfig(
             String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
             Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
-            List<String> supportedParameters, Map<String, Range> parameterRanges, KindSettings settings) {
+            List<String> supportedParameters, Map<String, Range> parameterRanges, KindSettings settings,
+            Boolean responses) {
         public ProviderConfig(
                 String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
                 Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
                 List<String> supportedParameters, Map<String, Range> parameterRanges) {
             this(id, name, kind, baseUrl, apiKey, apiKeyEnv, local, discover, timeouts, docs, source, asOf,
-                    supportedParameters, parameterRanges, null);
+                    supportedParameters, parameterRanges, null, null);
         }
     }
 

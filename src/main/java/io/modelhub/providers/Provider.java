@@ -19,6 +19,15 @@ public interface Provider extends AutoCloseable {
     UpstreamReply chat(ChatCall call) throws UpstreamException;
 
     /**
+     * Sends one OpenAI Responses API request as it is ({@code call.body()} is a Responses body, the
+     * model already the upstream's), for providers configured with {@code responses: true}. The answer
+     * is a Response object, or a stream of Responses events; the same rules as {@link #chat} apply.
+     */
+    default UpstreamReply responses(ChatCall call) throws UpstreamException {
+        throw UpstreamException.protocol(id(), "this provider does not speak the Responses API", null);
+    }
+
+    /**
      * The models the upstream itself lists (its {@code GET /models}), within {@code timeout}. Only
      * providers marked {@code discover: true} are asked; a protocol without such a list says so by failing.
      */

@@ -100,6 +100,23 @@ public final class Router {
      * {@code x-modelhub-provider} header, or null.
      */
     public Routed route(Model model, ChatRequest request, String requestId, String providerHeader) {
+        return route(model, request, requestId, providerHeader, Upstream.AS_IS);
+    }
+
+    /**
+     * What each offering's provider is called as: the provider itself, or a decoration of it (the
+     * Responses API passes its request through to providers that speak it natively this way). The
+     * layers of routing (first-event hold, observation) wrap whatever this gives.
+     */
+    @FunctionalInterface
+    public interface Upstream {
+        Upstream AS_IS = (provider, offering) -> provider;
+
+        Provider of(Provider provider, Offering offering);
+    }
+
+    /** {@link #route(Model, ChatRequest, String, String)} with each provider called as {@code upstream} gives it. */
+    public Routed route(Model model, ChatRequest request, String requestId, String providerHeader, Upstream upstream) {
         List<Candidate> plan = plan(model, request, providerHeader);
         List<Attempt> queue = new ArrayList<>(plan.size());
         for (Candidate c : plan) {
@@ -126,7 +143,7 @@ public final class Router {
                 attempts++;
                 called = true;
                 a.tries++;
-                Provider layered = new ObservedProvider(new FirstEventProvider(provider, json.getFactory()), listener);
+                Provider layered = new ObservedProvider(new FirstEventProvider(upstream.of(provider, offering), json.getFactory()), listener);
                 try {
                     UpstreamReply reply = layered.chat(new ChatCall(requestId, offering, upstreamBody(request, a.candidate), request.stream()));
                     return new Routed(offering, attempts, a.candidate.dropped(), reply);

@@ -26,6 +26,7 @@ import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.pipelines.Pipelines;
 import io.modelhub.portal.Portal;
+import io.modelhub.responses.Responses;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
 import io.modelhub.api.Bodies;
@@ -86,6 +87,7 @@ public final class Hub implements AutoCloseable {
     private final KeysEndpoint keysEndpoint;
     private final Pipelines pipelines;
     private final Users users;
+    private final Responses responses;
     private final HubMetrics metrics = new HubMetrics();
     private final MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
     private final UsageWriter usageWriter;
@@ -146,6 +148,7 @@ public final class Hub implements AutoCloseable {
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
         this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors);
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
+        this.responses = new Responses(json, bodies, modelCalls, store, catalog);
         UsageStore usageStore = new UsageStore(store);
         this.usage = new UsageEndpoint(json, usageStore, Clock.systemUTC());
         this.usageWriter = config.usage().enabled() ? new UsageWriter(usageStore, config.usage(), metrics.registry()) : null;
@@ -388,6 +391,11 @@ public final class Hub implements AutoCloseable {
     /** The developer portal's pages and assets. */
     public Portal portal() {
         return portal;
+    }
+
+    /** The Responses API ({@code /v1/responses} and the stored responses). */
+    public Responses responses() {
+        return responses;
     }
 
     public System.Logger log() {

@@ -10,6 +10,7 @@ import io.modelhub.server.Hub;
 import io.modelhub.catalog.CatalogEndpoints;
 import io.modelhub.pipelines.DeploymentsEndpoint;
 import io.modelhub.pipelines.PipelinesEndpoint;
+import io.modelhub.responses.ResponsesEndpoint;
 import io.modelhub.usage.RequestMetrics;
 import io.modelhub.users.AuthEndpoint;
 import io.modelhub.users.UsersEndpoint;
@@ -75,6 +76,13 @@ public final class Routes {
         r.delete("/v1/deployments/{id}", guard.write(deployments::retire));
         r.post("/v1/deployments/{id}/invoke", guard.read(deployments::invoke));
         r.post("/v1/deployments/{id}/chat/completions", guard.read(deployments::chat));
+
+        // the Responses API (section 10): translated onto chat, stored responses visible to the key that made them
+        ResponsesEndpoint responses = hub.responses().endpoint();
+        r.post("/v1/responses", guard.read(responses::create));
+        r.get("/v1/responses/{id}", guard.read(responses::get));
+        r.delete("/v1/responses/{id}", guard.read(responses::delete));
+        r.get("/v1/responses/{id}/input_items", guard.read(responses::inputItems));
 
         // usage (section 7): read sees its own key, admin sees all
         r.get("/v1/usage", guard.read(hub.usage()::handle));

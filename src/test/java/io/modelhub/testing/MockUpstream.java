@@ -53,6 +53,9 @@ public final class MockUpstream implements AutoCloseable {
     /** Closes the connection without any response. */
     public record Reset() implements Behaviour {}
 
+    /** Streams exactly these chunk payloads (each one {@code data:} event), then {@code [DONE]}; whole, the last one is the body. */
+    public record Chunks(List<String> data) implements Behaviour {}
+
     /** One request as received; {@code headers} by lower-case name. */
     public record Received(String path, String authorization, JsonNode body, String raw, Map<String, String> headers) {
         public String header(String name) {
@@ -311,6 +314,20 @@ public final class MockUpstream implements AutoCloseable {
                 out.flush();
                 sleep(sf.delayMs());
                 streamBody(out, sf.then(), model, body);
+                return true;
+            }
+            case Chunks c -> {
+                if (!stream) {
+                    return plain(out, 200, c.data().getLast(), null);
+                }
+                chunkedHead(out);
+                for (String d : c.data()) {
+                    chunk(out, Wire.sse(d));
+                    out.flush();
+                }
+                chunk(out, "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+                chunk(out, new byte[0]);
+                out.flush();
                 return true;
             }
             case Answer a -> {

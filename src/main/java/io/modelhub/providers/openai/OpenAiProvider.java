@@ -32,6 +32,7 @@ public final class OpenAiProvider implements Provider {
     private final String headTail;
     private final java.util.Map<String, String> chatHeads = new java.util.concurrent.ConcurrentHashMap<>();
     private final String modelsHead;
+    private final String responsesHead;
     private final Upstream upstream;
     private final ObjectMapper json;
     private final OpenAiChunks chunks;
@@ -59,6 +60,7 @@ public final class OpenAiProvider implements Provider {
         this.headTail = keyHeader + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
         this.chatPathOf = chatPathOf;
         this.chatHead = chatPathOf == null ? upstream.requestLine("POST", "/chat/completions") + headTail : null;
+        this.responsesHead = upstream.requestLine("POST", "/responses") + headTail;
         this.modelsHead = modelsPath == null ? null : upstream.requestLine("GET", modelsPath) + keyHeader
                 + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
     }
@@ -82,14 +84,24 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public UpstreamReply chat(ChatCall call) throws UpstreamException {
+        String base = chatHead != null ? chatHead
+                : chatHeads.computeIfAbsent(call.offering().upstreamModel(), m -> upstream.requestLine("POST", chatPathOf.apply(m)) + headTail);
+        return post(call, base, "calling the chat completions endpoint", true);
+    }
+
+    /** The Responses API at {@code base_url + /responses}: the same transport, the body as it is. */
+    @Override
+    public UpstreamReply responses(ChatCall call) throws UpstreamException {
+        return post(call, responsesHead, "calling the responses endpoint", false);
+    }
+
+    private UpstreamReply post(ChatCall call, String base, String what, boolean chatWire) throws UpstreamException {
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(call.body());
         } catch (JsonProcessingException e) {
             throw UpstreamException.protocol(id, "request could not be encoded", e);
         }
-        String base = chatHead != null ? chatHead
-                : chatHeads.computeIfAbsent(call.offering().upstreamModel(), m -> upstream.requestLine("POST", chatPathOf.apply(m)) + headTail);
         StringBuilder head = new StringBuilder(base.length() + 96).append(base)
                 .append(call.stream() ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n");
         if (call.requestId() != null) {
@@ -97,10 +109,16 @@ public final class OpenAiProvider implements Provider {
         }
         head.append("Content-Length: ").append(payload.length).append("\r\n\r\n");
 
-        Exchange exchange = upstream.send(head.toString(), payload, null, "calling the chat completions endpoint");
+        Exchange exchange = upstream.send(head.toString(), payload, null, what);
         if (!call.stream()) {
             byte[] body = upstream.readAll(exchange, "reading the answer");
             try {
+                if (!chatWire) {
+                    // A Response object counts input_tokens and output_tokens ({@link TokenUsage#NONE} when it has none).
+                    JsonNode usage = json.readTree(body).path("usage");
+                    return new UpstreamReply.Complete(body, usage.isObject()
+                            ? new TokenUsage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0)) : TokenUsage.NONE, null);
+                }
                 OpenAiChunks.Found found = chunks.completeBody(body);
                 return new UpstreamReply.Complete(body, found.usage(), found.finishReason());
             } catch (IOException e) {
