@@ -158,7 +158,8 @@ final class HttpLayer implements AutoCloseable {
         if (code >= 500) {
             return ApiException.internal("The hub failed to read this request.");
         }
-        String detail = m.isBlank() || m.startsWith("Bad request, see server log") ? "" : ": " + m;
+        String detail = m.isBlank() || m.startsWith("Bad request, see server log")
+                ? " (the request line, a header or the body's framing is not valid HTTP/1.1)" : ": " + m;
         return ApiException.badRequest("Malformed HTTP request" + detail + ".", null, "malformed_request");
     }
 
