@@ -160,8 +160,9 @@ final class ConnectionDeadlines implements AutoCloseable {
                 }
                 Phase phase = w.phase;
                 ServerRequest req = w.request;
-                if (phase == Phase.BODY && req != null && req.content().consumed()) {
-                    // the whole body is in; the handler is at work, which has no deadline here
+                if (phase != Phase.HEADERS && req != null && req.content().consumed()) {
+                    // the whole body is in: the handler is at work (no deadline here), or the connection is idle
+                    // after an answer (the server's idle timeout's business)
                     watches.remove(e.getKey(), w);
                     continue;
                 }

@@ -26,11 +26,13 @@ final class DataDir {
 
     /** Creates or checks {@code dir}, and makes the SQLite database of {@code storeUrl} (if any) owner-only. */
     static void prepare(Path dir, String storeUrl) {
-        createOwnerOnly(dir, "data directory");
+        createOwnerOnly(dir, "data directory", true);
         Path db = sqliteFile(storeUrl);
         if (db != null) {
             if (!db.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize())) {
-                createOwnerOnly(db.toAbsolutePath().getParent(), "database directory");
+                // a database elsewhere (store.url) lives in a directory the operator chose: created 0700 if
+                // missing, left as it is otherwise; the database files themselves are made owner-only
+                createOwnerOnly(db.toAbsolutePath().getParent(), "database directory", false);
             }
             for (String side : SQLITE_SIDE_FILES) {
                 ownerOnlyFile(db.resolveSibling(db.getFileName() + side), side.isEmpty());
@@ -38,7 +40,7 @@ final class DataDir {
         }
     }
 
-    private static void createOwnerOnly(Path dir, String what) {
+    private static void createOwnerOnly(Path dir, String what, boolean refuseOpen) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new HubStartException(what + " " + dir + " is not a directory", 2);
         }
@@ -60,7 +62,7 @@ final class DataDir {
         } catch (IOException | SecurityException e) {
             throw new HubStartException("cannot create the " + what + " " + dir + ": " + e.getMessage(), 2);
         }
-        if (!posix) {
+        if (!posix || !refuseOpen) {
             return;
         }
         Set<PosixFilePermission> perms;

@@ -158,7 +158,8 @@ final class HttpLayer implements AutoCloseable {
         if (code >= 500) {
             return ApiException.internal("The hub failed to read this request.");
         }
-        String detail = m.isBlank() || m.startsWith("Bad request, see server log") ? "" : ": " + m;
+        String detail = m.isBlank() || m.startsWith("Bad request, see server log")
+                ? " (the request line, a header or the body's framing is not valid HTTP/1.1)" : ": " + m;
         return ApiException.badRequest("Malformed HTTP request" + detail + ".", null, "malformed_request");
     }
 
@@ -204,23 +205,26 @@ final class HttpLayer implements AutoCloseable {
      */
     static ApiException unreadableBody(Throwable e) {
         Map<String, String> close = Map.of("Connection", "close");
-        if (clientWentAway(e)) {
+        if (clientWentAway(e) && thrownBy(e, "io.helidon.webserver.http1.Http1Connection", "readEntityFromPipeline")) {
             LOG.log(System.Logger.Level.DEBUG, () -> "a client closed its connection in the middle of a request body ("
                     + rootMessage(e) + ")");
             return new ApiException(400, "invalid_request_error", "The request body ended before its declared length.",
                     null, "incomplete_body", close);
         }
-        if (e instanceof NumberFormatException && thrownBy(e, "io.helidon.webserver.http1.Http1Connection")) {
+        if (e instanceof NumberFormatException && thrownBy(e, "io.helidon.webserver.http1.Http1Connection", "readNextChunk")) {
             return new ApiException(400, "invalid_request_error",
                     "The chunked request body has a chunk size that is not a hexadecimal number.", null, "malformed_request", close);
         }
         return null;
     }
 
-    private static boolean thrownBy(Throwable e, String className) {
-        for (StackTraceElement frame : e.getStackTrace()) {
-            if (frame.getClassName().equals(className)) {
-                return true;
+    /** Whether {@code className.method} is on the stack of this failure or of one of its causes. */
+    private static boolean thrownBy(Throwable e, String className, String method) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            for (StackTraceElement frame : c.getStackTrace()) {
+                if (frame.getClassName().equals(className) && frame.getMethodName().equals(method)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -108,6 +108,10 @@ public final class Routes {
         hub.portal().register(r);
 
         r.any((req, res) -> {
+            if (req.prologue().method() == io.helidon.http.Method.CONNECT) {
+                throw new ApiException(405, "invalid_request_error", "The hub is not a proxy: CONNECT is not served.", null,
+                        "method_not_allowed", null);
+            }
             throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + req.path().path()
                     + ". GET /openapi.json lists the routes.", null, "route_not_found");
         });

@@ -108,4 +108,16 @@ class StartupTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-------");
         }
     }
+
+    @Test
+    void aDatabaseOutsideTheDataDirIsMadeOwnerOnlyWhereverItIs() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path db = shared.resolve("hub.db");
+        HubConfig cfg = new ConfigLoader(Map.of("MODELHUB_ADMIN_KEY", TestHub.ADMIN_KEY)).parse("test.yaml",
+                "store: {url: \"jdbc:sqlite:" + db + "\"}\n", new ConfigLoader.Flags(null, 0, tmp.resolve("data")));
+        try (Hub hub = new Hub(cfg).start()) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-------");
+        }
+    }
 }
