@@ -123,7 +123,8 @@ public final class ChatRelay {
         }
     }
 
-    private static ApiException midStreamError(UpstreamException e) {
+    /** The error a client sees when the upstream fails after the stream has begun. */
+    static ApiException midStreamError(UpstreamException e) {
         return e.kind() == UpstreamException.Kind.TIMEOUT
                 ? ApiException.timeout("Provider '" + e.providerId() + "' stopped sending: " + e.getMessage())
                 : ApiException.upstream("Provider '" + e.providerId() + "' failed mid-stream: " + e.getMessage(), "upstream_failed");

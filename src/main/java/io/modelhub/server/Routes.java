@@ -47,6 +47,9 @@ public final class Routes {
         // inference (section 4)
         r.post("/v1/chat/completions", guard.read(hub.chat()::handle));
 
+        // more APIs clients call (section 10): Anthropic Messages, embeddings, legacy completions
+        hub.moreApis().register(r, guard);
+
         // keys and tokens (section 5)
         r.post("/v1/keys", guard.admin(hub.keysEndpoint()::create));
         r.get("/v1/keys", guard.admin(hub.keysEndpoint()::list));

@@ -7,6 +7,7 @@ import io.modelhub.catalog.DiscoveredModel;
 import io.modelhub.catalog.ProviderInfo;
 import io.modelhub.config.HubConfig;
 import io.modelhub.providers.ChatCall;
+import io.modelhub.providers.EmbeddingCall;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.SseReader;
@@ -36,6 +37,8 @@ public final class OpenAiProvider implements Provider {
     private final String id;
     private final String chatUrl;
     private final String chatHead;
+    private final String embeddingsUrl;
+    private final String embeddingsHead;
     private final String modelsUrl;
     private final String modelsHead;
     private final HubConfig.Timeouts timeouts;
@@ -60,6 +63,9 @@ public final class OpenAiProvider implements Provider {
         }
         this.chatHead = pool.requestLine("POST", "/chat/completions") + keyLine
                 + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
+        this.embeddingsUrl = info.baseUrl() + "/embeddings";
+        this.embeddingsHead = pool.requestLine("POST", "/embeddings") + keyLine
+                + "Content-Type: application/json\r\nAccept: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
         this.modelsUrl = info.baseUrl() + "/models";
         this.modelsHead = pool.requestLine("GET", "/models") + keyLine
                 + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
@@ -96,19 +102,50 @@ public final class OpenAiProvider implements Provider {
             throw statusError(exchange, status);
         }
         if (!call.stream()) {
-            byte[] body;
-            try (exchange) {
-                body = exchange.body().readAllBytes();
-            } catch (IOException e) {
-                throw failure(e, "reading the answer");
-            }
-            try {
-                return new UpstreamReply.Complete(body, usageParser.completeBody(body));
-            } catch (IOException e) {
-                throw UpstreamException.protocol(id, "answered with invalid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-            }
+            return whole(exchange);
         }
         return new UpstreamReply.Streaming(new Events(exchange));
+    }
+
+    @Override
+    public UpstreamReply.Complete embed(EmbeddingCall call) throws UpstreamException {
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(call.body());
+        } catch (JsonProcessingException e) {
+            throw UpstreamException.protocol(id, "request could not be encoded", e);
+        }
+        StringBuilder head = new StringBuilder(embeddingsHead.length() + 96).append(embeddingsHead);
+        if (call.requestId() != null) {
+            head.append("X-Request-Id: ").append(call.requestId()).append("\r\n");
+        }
+        head.append("Content-Length: ").append(payload.length).append("\r\n\r\n");
+        Exchange exchange;
+        try {
+            exchange = pool.send(head.toString(), payload, millis(timeouts.firstByte()));
+        } catch (IOException e) {
+            throw failure(e, "calling " + embeddingsUrl);
+        }
+        int status = exchange.status();
+        if (status / 100 != 2) {
+            throw statusError(exchange, status);
+        }
+        return whole(exchange);
+    }
+
+    /** Reads a whole 2xx JSON answer and the usage it reports. */
+    private UpstreamReply.Complete whole(Exchange exchange) throws UpstreamException {
+        byte[] body;
+        try (exchange) {
+            body = exchange.body().readAllBytes();
+        } catch (IOException e) {
+            throw failure(e, "reading the answer");
+        }
+        try {
+            return new UpstreamReply.Complete(body, usageParser.completeBody(body));
+        } catch (IOException e) {
+            throw UpstreamException.protocol(id, "answered with invalid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
     }
 
     @Override
