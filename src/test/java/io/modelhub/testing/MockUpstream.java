@@ -52,6 +52,9 @@ public final class MockUpstream implements AutoCloseable {
     /** Closes the connection without any response. */
     public record Reset() implements Behaviour {}
 
+    /** Answers exactly this: {@code body} when not streaming, else these SSE data payloads and {@code [DONE]}. */
+    public record Raw(String body, List<String> events) implements Behaviour {}
+
     public record Received(String path, String authorization, JsonNode body, String raw) {}
 
     private final ObjectMapper json = new ObjectMapper();
@@ -233,6 +236,9 @@ public final class MockUpstream implements AutoCloseable {
         }
         boolean stream = body.path("stream").asBoolean(false);
         String model = body.path("model").asText();
+        if (path.endsWith("/embeddings") && b instanceof Answer) {
+            return plain(out, 200, embeddings(model, body), null);
+        }
         try {
             return respond(s, out, b, stream, model, body);
         } catch (IOException e) {
@@ -285,6 +291,19 @@ public final class MockUpstream implements AutoCloseable {
                 out.flush();
                 sleep(sf.delayMs());
                 streamBody(out, sf.then(), model, body);
+                return true;
+            }
+            case Raw raw -> {
+                if (!stream) {
+                    return plain(out, 200, raw.body(), null);
+                }
+                chunkedHead(out);
+                for (String e : raw.events()) {
+                    chunk(out, event(e));
+                }
+                chunk(out, "data: [DONE]\n\n");
+                chunk(out, "");
+                out.flush();
                 return true;
             }
             case Answer a -> {
@@ -351,6 +370,19 @@ public final class MockUpstream implements AutoCloseable {
         return "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + model
                 + "\",\"choices\":[{\"index\":0,\"message\":" + message + ",\"finish_reason\":\"" + (tools ? "tool_calls" : "stop")
                 + "\"}],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7,\"total_tokens\":18}}";
+    }
+
+    /** An OpenAI embeddings answer: one 3-dimensional vector per input, 3 prompt tokens per input. */
+    private static String embeddings(String model, JsonNode body) {
+        JsonNode input = body.path("input");
+        int n = input.isArray() && !input.isEmpty() && !input.get(0).isNumber() ? input.size() : 1;
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
+                    .append(",\"embedding\":[0.6,0.0,0.8]}");
+        }
+        return "{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"" + model
+                + "\",\"usage\":{\"prompt_tokens\":" + (3 * n) + ",\"total_tokens\":" + (3 * n) + "}}";
     }
 
     private static String event(String data) {

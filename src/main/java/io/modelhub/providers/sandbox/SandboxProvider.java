@@ -84,6 +84,9 @@ public final class SandboxProvider implements Provider {
             message.putNull("refusal");
             choice.putNull("logprobs");
             choice.put("finish_reason", a.finishReason());
+            if (a.stopMatched() != null) {
+                choice.put("stop_reason", a.stopMatched());
+            }
         }
         usage(root.putObject("usage"), a);
         return root;
@@ -151,6 +154,9 @@ public final class SandboxProvider implements Provider {
                 }
                 ObjectNode last = chunk(i);
                 ((ObjectNode) last.get("choices").get(0)).put("finish_reason", answer.finishReason());
+                if (answer.stopMatched() != null) {
+                    ((ObjectNode) last.get("choices").get(0)).put("stop_reason", answer.stopMatched());
+                }
                 pending.add(last);
             }
             if (includeUsage) {
