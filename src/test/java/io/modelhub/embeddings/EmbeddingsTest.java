@@ -117,6 +117,20 @@ class EmbeddingsTest {
     }
 
     @Test
+    void wellKnownEmbeddingModelsAreBuiltInWithTheirPrices() {
+        try (TestHub withKeys = TestHub.start("", java.util.Map.of("OPENAI_API_KEY", "sk-test", "MISTRAL_API_KEY", "m-test"))) {
+            JsonNode models = withKeys.get("/v1/models?capability=embeddings").json().path("data");
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            models.forEach(m -> ids.add(m.path("id").asText()));
+            assertThat(ids).contains("sandbox/embed", "openai/text-embedding-3-small", "openai/text-embedding-3-large", "mistralai/mistral-embed");
+            JsonNode small = withKeys.get("/v1/models/openai/text-embedding-3-small/providers/openai").json();
+            assertThat(small.path("pricing").path("input_per_mtok").asDouble()).isEqualTo(0.02);
+            assertThat(small.path("upstream_model").asText()).isEqualTo("text-embedding-3-small");
+            assertThat(ids).doesNotContain("openai/gpt-4o");
+        }
+    }
+
+    @Test
     void badInputIsA400NamingTheParameterAndTheHubKeepsServing() {
         bad("{\"input\":\"x\"}", "model", "missing_required_parameter");
         bad("{\"model\":\"sandbox/embed\"}", "input", "missing_required_parameter");
