@@ -21,7 +21,7 @@ public final class OpenApiEndpoint {
     /** The fragments, in the order their paths should appear. */
     public static final List<String> FRAGMENTS = List.of(
             "openapi/base.json", "openapi/catalog.json", "openapi/inference.json", "openapi/auth.json", "openapi/pipelines.json",
-            "openapi/operations.json", "openapi/usage.json");
+            "openapi/operations.json", "openapi/usage.json", "openapi/more-apis.json");
 
     private final byte[] document;
 
