@@ -244,6 +244,13 @@ class MessagesApiTest {
     }
 
     @Test
+    void callsAreCountedInTheMetricsByRoute() {
+        messages("{\"model\":\"acme/chat-1\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        String metrics = env.hub().get("/metrics").body();
+        assertThat(metrics).containsPattern("modelhub_http_requests_seconds_count\\{[^}]*route=\"/v1/messages\"[^}]*status=\"200\"");
+    }
+
+    @Test
     void countTokensAnswersAnEstimateWithoutCallingTheUpstream() {
         int before = env.upstream().received().size();
         TestHub.Response r = env.hub().send("POST", "/v1/messages/count_tokens",
