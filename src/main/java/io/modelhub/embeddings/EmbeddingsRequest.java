@@ -41,7 +41,7 @@ final class EmbeddingsRequest {
         if (user != null && !user.isNull() && !user.isTextual()) {
             throw ApiException.badRequest("Invalid type for 'user': expected a string.", "user", "invalid_type");
         }
-        if (body.has("stream")) {
+        if (body.path("stream").asBoolean(false)) {
             throw ApiException.badRequest("Unrecognized request argument supplied: stream. Embeddings are not streamed.", "stream", "unknown_parameter");
         }
         return new ChatRequest(body, model.asText(), false, false);

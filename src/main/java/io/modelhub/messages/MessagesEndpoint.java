@@ -19,6 +19,8 @@ import io.modelhub.routing.Routed;
 import io.modelhub.usage.CallMeter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code POST /v1/messages} and {@code POST /v1/messages/count_tokens}: the Anthropic Messages API in
@@ -55,6 +57,11 @@ public final class MessagesEndpoint {
         Routed routed = started.routed();
         CallMeter.Call call = started.call();
         ChatRelay.routedHeaders(res, routed);
+        if (!request.notForwarded().isEmpty()) {
+            List<String> dropped = new ArrayList<>(request.notForwarded());
+            dropped.addAll(routed.droppedParams());
+            res.header(Headers.DROPPED_PARAMS, String.join(",", dropped));
+        }
         switch (routed.reply()) {
             case UpstreamReply.Complete c -> {
                 ObjectNode message;

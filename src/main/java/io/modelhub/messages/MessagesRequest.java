@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.api.ApiException;
 import io.modelhub.api.ChatRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,21 +16,25 @@ import java.util.Set;
  * {@code tool_use} blocks become the assistant's {@code tool_calls} and {@code tool_result} blocks
  * become {@code tool} messages (placed first, as OpenAI requires them right after the call); tools,
  * {@code tool_choice}, {@code stop_sequences} and {@code metadata.user_id} take their OpenAI names.
- * Thinking blocks and Anthropic-only settings (cache control, thinking, service tier) have no chat
- * equivalent and are left out; server tools and document blocks are refused, since they would be lost.
+ * Thinking blocks, cache control and Anthropic-only settings (thinking, service tier...) have no chat
+ * equivalent and are left out; server tools and document blocks are refused, since the answer would
+ * silently lack what they ask for.
  */
-record MessagesRequest(ChatRequest chat, String model, boolean stream) {
-    /** Top-level fields with no chat equivalent, accepted and not forwarded. */
-    private static final Set<String> IGNORED = Set.of("thinking", "service_tier", "container", "mcp_servers", "context_management", "anthropic_version");
+record MessagesRequest(ChatRequest chat, String model, boolean stream, List<String> notForwarded) {
     private static final Set<String> KNOWN = Set.of("model", "messages", "system", "max_tokens", "stop_sequences", "stream", "temperature",
             "top_p", "top_k", "tools", "tool_choice", "metadata", "provider");
 
-    /** Parses and translates a create request; {@code requireMaxTokens} is false for count_tokens. */
+    /**
+     * Parses and translates a create request; {@code requireMaxTokens} is false for count_tokens. Any other
+     * top-level field (thinking, service_tier, a newer Anthropic setting...) has no chat equivalent: it is
+     * not forwarded and is named in {@link #notForwarded}, as the hub names every parameter it drops.
+     */
     static MessagesRequest parse(ObjectMapper json, ObjectNode body, boolean requireMaxTokens) {
+        List<String> notForwarded = new ArrayList<>();
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!KNOWN.contains(f) && !IGNORED.contains(f)) {
-                throw invalid(f + ": Extra inputs are not permitted");
+            if (!KNOWN.contains(f) && !body.get(f).isNull()) {
+                notForwarded.add(f);
             }
         }
         String model = string(body, "model", true);
@@ -115,7 +121,7 @@ record MessagesRequest(ChatRequest chat, String model, boolean stream) {
         if (steering != null) {
             chat.set("provider", steering);
         }
-        return new MessagesRequest(ChatRequest.of(chat, true), model, stream);
+        return new MessagesRequest(ChatRequest.of(chat, true), model, stream, List.copyOf(notForwarded));
     }
 
     private static void system(JsonNode system, ArrayNode messages) {

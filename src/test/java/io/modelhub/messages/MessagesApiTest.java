@@ -76,6 +76,18 @@ class MessagesApiTest {
     }
 
     @Test
+    void settingsWithoutAChatEquivalentAreNotForwardedAndAreNamed() {
+        TestHub.Response r = messages("{\"model\":\"acme/chat-1\",\"max_tokens\":10,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"service_tier\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\",\"cache_control\":{\"type\":\"ephemeral\"}}]}]}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-modelhub-dropped-params")).contains("thinking").contains("service_tier");
+        JsonNode sent = env.upstream().last().body();
+        assertThat(sent.has("thinking")).isFalse();
+        assertThat(sent.has("service_tier")).isFalse();
+        assertThat(sent.path("messages").get(0).path("content").asText()).isEqualTo("hi");
+    }
+
+    @Test
     void bearerCredentialIsAcceptedToo() {
         TestHub.Response r = env.hub().send("POST", "/v1/messages",
                 "{\"model\":\"acme/chat-1\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", TestHub.ADMIN_KEY, Map.of());
