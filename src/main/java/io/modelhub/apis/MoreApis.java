@@ -2,6 +2,7 @@ package io.modelhub.apis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.http.HttpRouting;
+import io.modelhub.api.ApiException;
 import io.modelhub.api.Bodies;
 import io.modelhub.api.Errors;
 import io.modelhub.auth.Guard;
@@ -32,5 +33,12 @@ public final class MoreApis {
         r.post("/v1/completions", guard.read(completions::handle));
         r.post("/v1/messages", messages.anthropicErrors(guard.read(messages::create)));
         r.post("/v1/messages/count_tokens", messages.anthropicErrors(guard.read(messages::countTokens)));
+        // Another method on these paths is still an Anthropic client talking: its 404 comes in Anthropic's shape.
+        for (String path : new String[] {"/v1/messages", "/v1/messages/count_tokens"}) {
+            r.any(path, messages.anthropicErrors((req, res) -> {
+                throw ApiException.notFound("Unknown route: " + req.prologue().method().text() + " " + path
+                        + ". The Messages API takes POST.", null, "route_not_found");
+            }));
+        }
     }
 }

@@ -131,6 +131,12 @@ class MessagesErrorsTest {
     }
 
     @Test
+    void anotherMethodOnTheMessagesPathIsAnAnthropicNotFound() {
+        TestHub.Response r = env.hub().send("GET", "/v1/messages", null, null, Map.of("x-api-key", TestHub.ADMIN_KEY));
+        assertAnthropicError(r, 404, "not_found_error", "POST");
+    }
+
+    @Test
     void chatCompletionsKeepTheOpenAiShape() {
         TestHub.Response r = env.hub().send("POST", "/v1/chat/completions", "{}", null, Map.of());
         assertThat(r.status()).isEqualTo(401);
