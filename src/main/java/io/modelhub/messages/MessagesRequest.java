@@ -190,7 +190,11 @@ record MessagesRequest(ChatRequest chat, String model, boolean stream, List<Stri
                     onlyText = false;
                     parts.addObject().put("type", "image_url").putObject("image_url").put("url", imageUrl(b.get("source"), where));
                 }
-                case "tool_result" -> out.add(toolResult(json, b, where));
+                case "tool_result" -> {
+                    int before = parts.size();
+                    out.add(toolResult(json, b, where, parts));
+                    onlyText &= parts.size() == before;
+                }
                 case "thinking", "redacted_thinking" -> {
                     // reasoning a client echoes back has no chat equivalent
                 }
@@ -243,7 +247,11 @@ record MessagesRequest(ChatRequest chat, String model, boolean stream, List<Stri
         }
     }
 
-    private static ObjectNode toolResult(ObjectMapper json, JsonNode b, String where) {
+    /**
+     * A tool result as a {@code tool} message. Chat tool messages hold text only, so images in the result
+     * (a screenshot, an image file read) are added to {@code userParts}, the user message that follows.
+     */
+    private static ObjectNode toolResult(ObjectMapper json, JsonNode b, String where, ArrayNode userParts) {
         String id = required(b, "tool_use_id", where);
         JsonNode content = b.get("content");
         String text;
@@ -256,8 +264,13 @@ record MessagesRequest(ChatRequest chat, String model, boolean stream, List<Stri
             for (int i = 0; i < content.size(); i++) {
                 JsonNode part = content.get(i);
                 String w = where + ".content." + i;
-                if (!"text".equals(blockType(part, w))) {
-                    throw invalid(w + ".type: only text blocks can be relayed in a tool_result to this model's providers");
+                String type = blockType(part, w);
+                if ("image".equals(type)) {
+                    userParts.addObject().put("type", "image_url").putObject("image_url").put("url", imageUrl(part.get("source"), w));
+                    continue;
+                }
+                if (!"text".equals(type)) {
+                    throw invalid(w + ".type: a tool_result may hold text and image blocks, not '" + type + "'");
                 }
                 if (!sb.isEmpty()) {
                     sb.append('\n');

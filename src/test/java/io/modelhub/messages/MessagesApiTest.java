@@ -144,6 +144,24 @@ class MessagesApiTest {
     }
 
     @Test
+    void imagesInAToolResultFollowAsUserContent() {
+        TestHub.Response r = messages("""
+                {"model":"acme/chat-1","max_tokens":20,"tools":[{"name":"screenshot","input_schema":{"type":"object"}}],
+                 "messages":[{"role":"user","content":"Take a screenshot"},
+                   {"role":"assistant","content":[{"type":"tool_use","id":"toolu_9","name":"screenshot","input":{}}]},
+                   {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_9","content":[
+                       {"type":"text","text":"Here it is"},{"type":"image","source":{"type":"base64","media_type":"image/jpeg","data":"/9j/"}}]}]}]}""");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode msgs = env.upstream().last().body().path("messages");
+        assertThat(msgs).hasSize(4);
+        assertThat(msgs.get(1).path("content").isNull()).isTrue();
+        assertThat(msgs.get(2).path("role").asText()).isEqualTo("tool");
+        assertThat(msgs.get(2).path("content").asText()).isEqualTo("Here it is");
+        assertThat(msgs.get(3).path("role").asText()).isEqualTo("user");
+        assertThat(msgs.get(3).path("content").get(0).path("image_url").path("url").asText()).isEqualTo("data:image/jpeg;base64,/9j/");
+    }
+
+    @Test
     void toolChoiceToolAndNoneTakeTheirOpenAiForms() {
         String tools = "\"tools\":[{\"name\":\"lookup\",\"input_schema\":{\"type\":\"object\"}}]";
         messages("{\"model\":\"acme/chat-1\",\"max_tokens\":5," + tools + ",\"tool_choice\":{\"type\":\"tool\",\"name\":\"lookup\"},"
