@@ -64,11 +64,12 @@ public final class ModelCalls {
      */
     public Started start(Principal caller, ChatRequest request, long promptBytes, String requestId, String providerHeader,
                          ServerResponse res) {
-        Model model = admit(caller, request, promptBytes, requestId, res);
+        Model model = allowed(caller, request.model());
         if (model.capabilities().contains(Capability.EMBEDDINGS)) {
             throw ApiException.badRequest("Model '" + model.id() + "' is an embedding model: send it to POST /v1/embeddings.",
                     "model", "model_not_supported");
         }
+        admit(caller, promptBytes, requestId, res);
         return route(caller, model, promptBytes, requestId, () -> router.route(model, request, requestId, providerHeader));
     }
 
@@ -78,20 +79,18 @@ public final class ModelCalls {
      */
     public Started startEmbeddings(Principal caller, ChatRequest request, long promptBytes, String requestId, String providerHeader,
                                    ServerResponse res) {
-        Model model = model(request.model());
+        Model model = allowed(caller, request.model());
         if (!model.capabilities().contains(Capability.EMBEDDINGS)) {
             throw ApiException.badRequest("Model '" + model.id() + "' does not serve embeddings. GET /v1/models?capability=embeddings lists those that do.",
                     "model", "model_not_supported");
         }
-        admit(caller, request, promptBytes, requestId, res);
+        admit(caller, promptBytes, requestId, res);
         return route(caller, model, promptBytes, requestId, () -> router.routeEmbeddings(model, request, requestId, providerHeader));
     }
 
-    /** The model, checked for this caller and admitted through rate limits and budget (429 before any upstream is called). */
-    private Model admit(Principal caller, ChatRequest request, long promptBytes, String requestId, ServerResponse res) {
-        Model model = allowed(caller, request.model());
+    /** Rate limits and budget: 429 here, before any upstream is called. */
+    private void admit(Principal caller, long promptBytes, String requestId, ServerResponse res) {
         limiter.admit(caller, CallMeter.estimatePromptTokens(promptBytes), requestId).applyTo(res);
-        return model;
     }
 
     private Started route(Principal caller, Model model, long promptBytes, String requestId, java.util.function.Supplier<Routed> routing) {
