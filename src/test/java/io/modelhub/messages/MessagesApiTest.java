@@ -215,6 +215,47 @@ class MessagesApiTest {
     }
 
     @Test
+    void streamedEventsReachTheClientBeforeTheUpstreamEnds() {
+        env.upstream().always(new MockUpstream.Answer("x", 4, 0));
+        env.upstream().holdStreams();
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/messages",
+                "{\"model\":\"acme/chat-1\",\"max_tokens\":50,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", TestHub.ADMIN_KEY)) {
+            // The upstream holds back its last token until released: these arrive while it is still sending.
+            List<String> early = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                early.add(s.nextData());
+            }
+            assertThat(early.get(0)).contains("message_start");
+            assertThat(early.get(3)).contains("\"text\":\"t0 \"");
+            assertThat(early.get(5)).contains("\"text\":\"t2 \"");
+            env.upstream().releaseStreams();
+            List<String> rest = s.rest();
+            assertThat(rest.getFirst()).contains("\"text\":\"t3 \"");
+            assertThat(rest.getLast()).contains("message_stop");
+        }
+    }
+
+    @Test
+    void aClientLeavingMidStreamCancelsTheUpstreamAndTheCallIsStillMetered() throws Exception {
+        UsageRows rows = UsageRows.attach(env.hub());
+        env.upstream().always(new MockUpstream.Answer("x", 200, 20));
+        try (TestHub.StreamResponse s = env.hub().stream("/v1/messages",
+                "{\"model\":\"acme/chat-1\",\"max_tokens\":500,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", TestHub.ADMIN_KEY)) {
+            assertThat(s.nextData()).contains("message_start");
+            assertThat(s.nextData()).contains("ping");
+            assertThat(s.nextData()).contains("content_block_start");
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        while ((env.upstream().cancelledStreams() == 0 || rows.records().isEmpty()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(env.upstream().cancelledStreams()).isEqualTo(1);
+        UsageRecord r = rows.records().getFirst();
+        assertThat(r.errorType()).isEqualTo("client_disconnected");
+        assertThat(r.promptTokens()).isPositive();
+    }
+
+    @Test
     void streamedToolCallsBecomeToolUseBlocksWithInputJsonDeltas() {
         String head = "{\"id\":\"chatcmpl-t\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":";
         env.upstream().then(new MockUpstream.Raw(null, List.of(
