@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JavaScript SDK suite (OpenAI, LangChain, OpenAI Agents) against a real hub:
+# Runs the JavaScript SDK suite (OpenAI, Anthropic, LangChain, OpenAI Agents) against a real hub:
 # builds target/modelhub.jar when it is missing or older than the sources (as ./modelhub does),
 # starts the hub on a free port with a throwaway data dir and admin key, waits until it is ready,
 # installs the locked node_modules when they are missing or older than the lock file, runs

@@ -2,7 +2,7 @@ package io.modelhub.catalog;
 
 /** What a model (or one offering of it) can do, as the API names it. */
 public enum Capability {
-    STREAMING("streaming"), TOOLS("tools"), VISION("vision"), JSON_MODE("json_mode");
+    STREAMING("streaming"), TOOLS("tools"), VISION("vision"), JSON_MODE("json_mode"), EMBEDDINGS("embeddings");
 
     private final String wireName;
 

@@ -148,7 +148,7 @@ public final class CatalogEndpoints {
             for (String name : capability.split(",")) {
                 Capability c = Capability.fromWire(name.trim());
                 if (c == null) {
-                    throw ApiException.badRequest("Query parameter 'capability' must be one of streaming, tools, vision, json_mode "
+                    throw ApiException.badRequest("Query parameter 'capability' must be one of streaming, tools, vision, json_mode, embeddings "
                             + "(comma-separated for several); got '" + capability + "'.", "capability", "invalid_filter");
                 }
                 caps.add(c);

@@ -125,9 +125,13 @@ public final class CatalogLoader {
 
         List<Model> models = new ArrayList<>();
         Map<String, Integer> positionById = new HashMap<>();
-        if (providers.containsKey(SANDBOX) && !modelConfigs.containsKey(sandboxModel(created).id())) {
-            positionById.put(sandboxModel(created).id(), models.size());
-            models.add(sandboxModel(created));
+        if (providers.containsKey(SANDBOX)) {
+            for (Model builtIn : List.of(sandboxModel(created), sandboxEmbedModel(created))) {
+                if (!modelConfigs.containsKey(builtIn.id())) {
+                    positionById.put(builtIn.id(), models.size());
+                    models.add(builtIn);
+                }
+            }
         }
         for (HubConfig.ModelConfig m : modelConfigs.values()) {
             Set<Capability> caps = capabilities(m.capabilities(), EnumSet.of(Capability.STREAMING));
@@ -279,9 +283,16 @@ public final class CatalogLoader {
     }
 
     static Model sandboxModel(long created) {
-        Set<Capability> all = EnumSet.allOf(Capability.class);
+        Set<Capability> all = EnumSet.complementOf(EnumSet.of(Capability.EMBEDDINGS));
         Offering o = new Offering("sandbox/chat", SANDBOX, "sandbox/chat", 32768, 4096, new HubConfig.Pricing(0, 0), null, Map.of(), all, "built-in", null);
         return new Model("sandbox/chat", "Sandbox Chat", SANDBOX, List.of(), 32768, all, List.of(o), created);
+    }
+
+    /** The sandbox's deterministic embedding model (its vectors come from the text alone; see the sandbox provider). */
+    static Model sandboxEmbedModel(long created) {
+        Set<Capability> caps = EnumSet.of(Capability.EMBEDDINGS);
+        Offering o = new Offering("sandbox/embed", SANDBOX, "sandbox/embed", 8192, null, new HubConfig.Pricing(0, 0), null, Map.of(), caps, "built-in", null);
+        return new Model("sandbox/embed", "Sandbox Embeddings", SANDBOX, List.of(), 8192, caps, List.of(o), created);
     }
 
     private static String owner(String id) {

@@ -3,6 +3,7 @@ package io.modelhub.chat;
 import io.modelhub.api.ApiException;
 import io.modelhub.api.ChatRequest;
 import io.modelhub.auth.Principal;
+import io.modelhub.catalog.Capability;
 import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.catalog.Model;
 import io.modelhub.limits.Admission;
@@ -46,6 +47,15 @@ public final class ModelCalls {
         return model;
     }
 
+    /** The model of that id if this caller may use it: else 404 {@code model_not_found} or 403 {@code model_not_allowed}. */
+    public Model allowed(Principal caller, String modelId) {
+        Model model = model(modelId);
+        if (!caller.mayUse(model.id())) {
+            throw ApiException.forbidden("This key may not use model '" + model.id() + "'.", "model_not_allowed");
+        }
+        return model;
+    }
+
     /**
      * Admits, meters and routes {@code request} (already in the hub's chat shape). Sets the rate-limit
      * headers on {@code res}. Throws the {@link ApiException} the client should see when the model is
@@ -62,19 +72,50 @@ public final class ModelCalls {
     /** {@link #start(Principal, ChatRequest, long, String, String, ServerResponse)}, each offering's provider called as {@code upstream} gives it. */
     public Started start(Principal caller, ChatRequest request, long promptBytes, String requestId, String providerHeader,
                          ServerResponse res, Router.Upstream upstream) {
-        Model model = model(request.model());
-        if (!caller.mayUse(model.id())) {
-            throw ApiException.forbidden("This key may not use model '" + model.id() + "'.", "model_not_allowed");
+        Model model = allowed(caller, request.model());
+        if (model.capabilities().contains(Capability.EMBEDDINGS)) {
+            throw ApiException.badRequest("Model '" + model.id() + "' is an embedding model: send it to POST /v1/embeddings.",
+                    "model", "model_not_supported");
         }
-        // Rate limits and budget: 429 here, before any upstream is called.
-        // Its worst case (prompt plus the most output it may produce) is reserved until the call is metered.
+        Admission admission = admit(caller, model, promptBytes, request.maxOutputTokens(), requestId, res);
+        return route(caller, model, promptBytes, requestId, admission,
+                () -> router.route(model, request, requestId, providerHeader, upstream));
+    }
+
+    /**
+     * As {@link #start}, for an OpenAI embeddings request ({@code request} wraps its body): only models
+     * with the capability {@code embeddings} are taken (else 400 naming {@code model}).
+     */
+    public Started startEmbeddings(Principal caller, ChatRequest request, long promptBytes, String requestId, String providerHeader,
+                                   ServerResponse res) {
+        Model model = allowed(caller, request.model());
+        if (!model.capabilities().contains(Capability.EMBEDDINGS)) {
+            throw ApiException.badRequest("Model '" + model.id() + "' does not serve embeddings. GET /v1/models?capability=embeddings lists those that do.",
+                    "model", "model_not_supported");
+        }
+        // An embedding produces no output tokens: its worst case is its input.
+        Admission admission = admit(caller, model, promptBytes, 0L, requestId, res);
+        return route(caller, model, promptBytes, requestId, admission,
+                () -> router.routeEmbeddings(model, request, requestId, providerHeader));
+    }
+
+    /**
+     * Rate limits and budget: 429 here, before any upstream is called. Its worst case (prompt plus the most
+     * output it may produce) is reserved until the call is metered.
+     */
+    private Admission admit(Principal caller, Model model, long promptBytes, Long maxOutputTokens, String requestId, ServerResponse res) {
         Admission admission = limiter.admit(caller,
-                Demand.of(model.offerings(), CallMeter.estimatePromptTokens(promptBytes), request.maxOutputTokens()), requestId);
+                Demand.of(model.offerings(), CallMeter.estimatePromptTokens(promptBytes), maxOutputTokens), requestId);
         admission.applyTo(res);
+        return admission;
+    }
+
+    private Started route(Principal caller, Model model, long promptBytes, String requestId, Admission admission,
+                          java.util.function.Supplier<Routed> routing) {
         CallMeter.Call call = meter.start(caller, model.id(), requestId, promptBytes, CallMeter.Origin.DIRECT);
         call.afterFinish(() -> limiter.release(admission));
         try {
-            return new Started(model, router.route(model, request, requestId, providerHeader, upstream), call);
+            return new Started(model, routing.get(), call);
         } catch (ApiException e) {
             call.fail(e.status(), e.type());
             throw e;

@@ -428,14 +428,14 @@ public final class ConfigLoader {
         return new HubConfig.Range(min, max);
     }
 
-    private static final Set<String> CAPABILITIES = Set.of("streaming", "tools", "vision", "json_mode");
+    private static final Set<String> CAPABILITIES = Set.of("streaming", "tools", "vision", "json_mode", "embeddings");
 
     private static List<String> capabilities(ConfigNode n) {
         List<String> caps = n.strings("capabilities");
         if (caps != null) {
             for (String c : caps) {
                 if (!CAPABILITIES.contains(c)) {
-                    throw n.child("capabilities").error("unknown capability '" + c + "' (known: json_mode, streaming, tools, vision)");
+                    throw n.child("capabilities").error("unknown capability '" + c + "' (known: embeddings, json_mode, streaming, tools, vision)");
                 }
             }
         }

@@ -28,6 +28,15 @@ public interface Provider extends AutoCloseable {
     }
 
     /**
+     * Sends one embeddings request (OpenAI's {@code POST /embeddings} shape in and out). Returns the whole
+     * 2xx answer; any other outcome is an {@link UpstreamException}. A protocol without embeddings says so
+     * by failing, which the router treats like any other failed attempt.
+     */
+    default UpstreamReply.Complete embed(EmbeddingCall call) throws UpstreamException {
+        throw UpstreamException.protocol(id(), "this provider does not serve embeddings", null);
+    }
+
+    /**
      * The models the upstream itself lists (its {@code GET /models}), within {@code timeout}. Only
      * providers marked {@code discover: true} are asked; a protocol without such a list says so by failing.
      */

@@ -1,6 +1,7 @@
 package io.modelhub.routing;
 
 import io.modelhub.providers.ChatCall;
+import io.modelhub.providers.EmbeddingCall;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.UpstreamException;
@@ -48,6 +49,24 @@ final class ObservedProvider implements Provider {
             }
             case UpstreamReply.Streaming s -> new UpstreamReply.Streaming(new Observed(s.events(), call, first - started, first));
         };
+    }
+
+    @Override
+    public UpstreamReply.Complete embed(EmbeddingCall call) throws UpstreamException {
+        long started = System.nanoTime();
+        UpstreamReply.Complete reply;
+        try {
+            reply = inner.embed(call);
+        } catch (UpstreamException e) {
+            listener.failed(call.offering(), e);
+            throw e;
+        } catch (RuntimeException e) {
+            listener.abandoned(call.offering());
+            throw e;
+        }
+        long took = System.nanoTime() - started;
+        listener.succeeded(call.offering(), took, 0, took);
+        return reply;
     }
 
     /** Reports the end of one stream exactly once. */

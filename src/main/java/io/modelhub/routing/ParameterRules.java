@@ -112,6 +112,7 @@ final class ParameterRules {
             case JSON_MODE -> "response_format";
             case VISION -> "messages";
             case STREAMING -> "stream";
+            case EMBEDDINGS -> "input";
         };
     }
 

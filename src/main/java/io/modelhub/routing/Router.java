@@ -7,6 +7,7 @@ import io.modelhub.catalog.Model;
 import io.modelhub.catalog.Offering;
 import io.modelhub.config.HubConfig;
 import io.modelhub.providers.ChatCall;
+import io.modelhub.providers.EmbeddingCall;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.providers.UpstreamException;
@@ -117,6 +118,26 @@ public final class Router {
 
     /** {@link #route(Model, ChatRequest, String, String)} with each provider called as {@code upstream} gives it. */
     public Routed route(Model model, ChatRequest request, String requestId, String providerHeader, Upstream upstream) {
+        return route(model, request, providerHeader, (provider, offering, body) -> new ObservedProvider(
+                new FirstEventProvider(upstream.of(provider, offering), json.getFactory()), listener)
+                .chat(new ChatCall(requestId, offering, body, request.stream())));
+    }
+    /**
+     * Sends an OpenAI embeddings request (its body wrapped as a non-streaming {@link ChatRequest}, for the
+     * steering and parameter rules) to the best offering that answers, with the same fallbacks as chat.
+     */
+    public Routed routeEmbeddings(Model model, ChatRequest request, String requestId, String providerHeader) {
+        return route(model, request, providerHeader, (provider, offering, body) -> new ObservedProvider(provider, listener)
+                .embed(new EmbeddingCall(requestId, offering, body)));
+    }
+
+    /** One call of one offering's provider with the body rewritten for it; the router adds the layers it needs. */
+    @FunctionalInterface
+    private interface Send {
+        UpstreamReply send(Provider provider, Offering offering, ObjectNode body) throws UpstreamException;
+    }
+
+    private Routed route(Model model, ChatRequest request, String providerHeader, Send send) {
         List<Candidate> plan = plan(model, request, providerHeader);
         List<Attempt> queue = new ArrayList<>(plan.size());
         for (Candidate c : plan) {
@@ -143,9 +164,8 @@ public final class Router {
                 attempts++;
                 called = true;
                 a.tries++;
-                Provider layered = new ObservedProvider(new FirstEventProvider(upstream.of(provider, offering), json.getFactory()), listener);
                 try {
-                    UpstreamReply reply = layered.chat(new ChatCall(requestId, offering, upstreamBody(request, a.candidate), request.stream()));
+                    UpstreamReply reply = send.send(provider, offering, upstreamBody(request, a.candidate));
                     return new Routed(offering, attempts, a.candidate.dropped(), reply);
                 } catch (UpstreamException e) {
                     if (isClientError(e)) {

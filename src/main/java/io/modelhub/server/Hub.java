@@ -24,6 +24,7 @@ import io.modelhub.limits.Budgets;
 import io.modelhub.limits.KeyLimits;
 import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
+import io.modelhub.apis.MoreApis;
 import io.modelhub.pipelines.Pipelines;
 import io.modelhub.portal.Portal;
 import io.modelhub.responses.Responses;
@@ -74,6 +75,7 @@ public final class Hub implements AutoCloseable {
     private final OpenApiEndpoint openApi;
     private final ModelCalls modelCalls;
     private final ChatCompletionsEndpoint chat;
+    private final MoreApis moreApis;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Metering metering = new Metering();
     private final Guard guard;
@@ -147,6 +149,7 @@ public final class Hub implements AutoCloseable {
         this.guard = new Guard(authenticator);
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
         this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors);
+        this.moreApis = new MoreApis(json, bodies, modelCalls, errors, log);
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
         this.responses = new Responses(json, bodies, modelCalls, store, catalog);
         UsageStore usageStore = new UsageStore(store);
@@ -377,6 +380,11 @@ public final class Hub implements AutoCloseable {
 
     public ChatCompletionsEndpoint chat() {
         return chat;
+    }
+
+    /** Anthropic Messages, embeddings and legacy completions (API.md section 10). */
+    public MoreApis moreApis() {
+        return moreApis;
     }
 
     public Pipelines pipelines() {

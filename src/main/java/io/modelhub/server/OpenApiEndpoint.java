@@ -23,7 +23,8 @@ public final class OpenApiEndpoint {
             "openapi/base.json", "openapi/catalog.json", "openapi/inference.json", "openapi/auth.json", "openapi/pipelines.json",
             "openapi/operations.json", "openapi/usage.json",
             "openapi/users.json",
-            "openapi/portal.json", "openapi/responses.json");
+            "openapi/portal.json", "openapi/responses.json",
+            "openapi/more-apis.json");
 
     private final byte[] document;
 

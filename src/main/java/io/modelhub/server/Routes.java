@@ -51,6 +51,9 @@ public final class Routes {
         // inference (section 4)
         r.post("/v1/chat/completions", guard.read(hub.chat()::handle));
 
+        // more APIs clients call (section 10): Anthropic Messages, embeddings, legacy completions
+        hub.moreApis().register(r, guard);
+
         // keys and tokens (section 5)
         // admin for every key; a signed-in member (write) for their own: the endpoint tells them apart
         r.post("/v1/keys", guard.write(hub.keysEndpoint()::create));

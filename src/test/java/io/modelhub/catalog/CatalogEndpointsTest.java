@@ -83,8 +83,8 @@ class CatalogEndpointsTest {
         assertThat(r.header("content-type")).startsWith("application/json");
         JsonNode root = r.json();
         assertThat(root.path("object").asText()).isEqualTo("list");
-        assertThat(ids(r)).containsExactly("sandbox/chat", "acme/chat-1", "acme/vision-2", "plain-model");
-        JsonNode chat = root.path("data").get(1);
+        assertThat(ids(r)).containsExactly("sandbox/chat", "sandbox/embed", "acme/chat-1", "acme/vision-2", "plain-model");
+        JsonNode chat = root.path("data").get(2);
         assertThat(chat.path("object").asText()).isEqualTo("model");
         assertThat(chat.path("created").asLong()).isPositive();
         assertThat(chat.path("owned_by").asText()).isEqualTo("acme");
@@ -92,8 +92,8 @@ class CatalogEndpointsTest {
         assertThat(chat.path("context_length").asInt()).isEqualTo(8192);
         assertThat(chat.path("capabilities").toString()).isEqualTo("[\"streaming\",\"tools\"]");
         assertThat(chat.path("providers").toString()).isEqualTo("[\"acme\"]");
-        assertThat(root.path("data").get(3).path("owned_by").asText()).isEqualTo("modelhub");
-        assertThat(root.path("data").get(3).path("context_length").isNull()).isTrue();
+        assertThat(root.path("data").get(4).path("owned_by").asText()).isEqualTo("modelhub");
+        assertThat(root.path("data").get(4).path("context_length").isNull()).isTrue();
     }
 
     @Test
@@ -118,7 +118,7 @@ class CatalogEndpointsTest {
     @Test
     void providerFilterKeepsOnlyItsModels() {
         assertThat(ids(hub.get("/v1/models?provider=acme"))).containsExactly("acme/chat-1", "acme/vision-2", "plain-model");
-        assertThat(ids(hub.get("/v1/models?provider=sandbox"))).containsExactly("sandbox/chat");
+        assertThat(ids(hub.get("/v1/models?provider=sandbox"))).containsExactly("sandbox/chat", "sandbox/embed");
         assertThat(ids(hub.get("/v1/models?provider=nobody"))).isEmpty();
     }
 
@@ -137,8 +137,8 @@ class CatalogEndpointsTest {
 
     @Test
     void maxInputPriceKeepsModelsWithAnOfferingAtOrUnderIt() {
-        assertThat(ids(hub.get("/v1/models?max_input_price=1"))).containsExactly("sandbox/chat", "acme/chat-1");
-        assertThat(ids(hub.get("/v1/models?max_input_price=5.0"))).containsExactly("sandbox/chat", "acme/chat-1", "acme/vision-2");
+        assertThat(ids(hub.get("/v1/models?max_input_price=1"))).containsExactly("sandbox/chat", "sandbox/embed", "acme/chat-1");
+        assertThat(ids(hub.get("/v1/models?max_input_price=5.0"))).containsExactly("sandbox/chat", "sandbox/embed", "acme/chat-1", "acme/vision-2");
     }
 
     @Test

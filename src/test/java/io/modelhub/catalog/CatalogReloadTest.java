@@ -38,7 +38,7 @@ class CatalogReloadTest {
             TestHub.Response r = hub.post("/v1/catalog/reload", "");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             assertThat(r.json().path("reloaded").asBoolean()).isTrue();
-            assertThat(r.json().path("models").asInt()).isEqualTo(2);
+            assertThat(r.json().path("models").asInt()).isEqualTo(3);
             assertThat(hub.get("/v1/models/acme/new-one").status()).isEqualTo(200);
             // The new provider is live: the registry was synced with the reloaded catalog.
             TestHub.Response chat = hub.post("/v1/chat/completions",

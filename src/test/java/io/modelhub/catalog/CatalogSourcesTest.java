@@ -23,7 +23,7 @@ class CatalogSourcesTest {
     @Test
     void withoutProviderKeysOnlyTheSandboxIsThere() {
         try (TestHub hub = TestHub.start("")) {
-            assertThat(ids(hub.get("/v1/models"))).containsExactly("sandbox/chat");
+            assertThat(ids(hub.get("/v1/models"))).containsExactly("sandbox/chat", "sandbox/embed");
             assertThat(ids(hub.get("/v1/providers"))).containsExactly("sandbox");
             assertThat(hub.get("/v1/providers/together").status()).isEqualTo(404);
         }

@@ -25,7 +25,7 @@ class OpenAiSdkCatalogTest {
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(hub.baseUrl() + "/v1").apiKey(TestHub.ADMIN_KEY).build();
             try {
                 List<String> ids = client.models().list().data().stream().map(Model::id).toList();
-                assertThat(ids).containsExactly("sandbox/chat", "deepseek-ai/DeepSeek-Test");
+                assertThat(ids).containsExactly("sandbox/chat", "sandbox/embed", "deepseek-ai/DeepSeek-Test");
 
                 Model m = client.models().retrieve("deepseek-ai/DeepSeek-Test");
                 assertThat(m.id()).isEqualTo("deepseek-ai/DeepSeek-Test");

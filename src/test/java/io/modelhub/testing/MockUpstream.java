@@ -53,6 +53,9 @@ public final class MockUpstream implements AutoCloseable {
     /** Closes the connection without any response. */
     public record Reset() implements Behaviour {}
 
+    /** Answers exactly this: {@code body} when not streaming, else these SSE data payloads and {@code [DONE]}. */
+    public record Raw(String body, List<String> events) implements Behaviour {}
+
     /** Streams exactly these chunk payloads (each one {@code data:} event), then {@code [DONE]}; whole, the last one is the body. */
     public record Chunks(List<String> data) implements Behaviour {}
 
@@ -262,6 +265,9 @@ public final class MockUpstream implements AutoCloseable {
         }
         boolean stream = wire.streams(path, body);
         String model = wire.model(path, body);
+        if (path.endsWith("/embeddings") && b instanceof Answer) {
+            return plain(out, 200, embeddings(model, body), null);
+        }
         try {
             return respond(s, out, b, stream, model, body);
         } catch (IOException e) {
@@ -330,6 +336,19 @@ public final class MockUpstream implements AutoCloseable {
                 out.flush();
                 return true;
             }
+            case Raw raw -> {
+                if (!stream) {
+                    return plain(out, 200, raw.body(), null);
+                }
+                chunkedHead(out);
+                for (String e : raw.events()) {
+                    chunk(out, Wire.sse(e));
+                }
+                chunk(out, "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+                chunk(out, new byte[0]);
+                out.flush();
+                return true;
+            }
             case Answer a -> {
                 if (stream) {
                     chunkedHead(out);
@@ -376,6 +395,19 @@ public final class MockUpstream implements AutoCloseable {
         }
         chunk(out, new byte[0]);
         out.flush();
+    }
+
+    /** An OpenAI embeddings answer: one 3-dimensional vector per input, 3 prompt tokens per input. */
+    private static String embeddings(String model, JsonNode body) {
+        JsonNode input = body.path("input");
+        int n = input.isArray() && !input.isEmpty() && !input.get(0).isNumber() ? input.size() : 1;
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
+                    .append(",\"embedding\":[0.6,0.0,0.8]}");
+        }
+        return "{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"" + model
+                + "\",\"usage\":{\"prompt_tokens\":" + (3 * n) + ",\"total_tokens\":" + (3 * n) + "}}";
     }
 
     private static void sleep(long ms) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.catalog.DiscoveredModel;
 import io.modelhub.catalog.ProviderInfo;
 import io.modelhub.providers.ChatCall;
+import io.modelhub.providers.EmbeddingCall;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.UpstreamException;
@@ -33,6 +34,7 @@ public final class OpenAiProvider implements Provider {
     private final java.util.Map<String, String> chatHeads = new java.util.concurrent.ConcurrentHashMap<>();
     private final String modelsHead;
     private final String responsesHead;
+    private final String embeddingsHead;
     private final Upstream upstream;
     private final ObjectMapper json;
     private final OpenAiChunks chunks;
@@ -61,6 +63,7 @@ public final class OpenAiProvider implements Provider {
         this.chatPathOf = chatPathOf;
         this.chatHead = chatPathOf == null ? upstream.requestLine("POST", "/chat/completions") + headTail : null;
         this.responsesHead = upstream.requestLine("POST", "/responses") + headTail;
+        this.embeddingsHead = upstream.requestLine("POST", "/embeddings") + headTail + "Accept: application/json\r\n";
         this.modelsHead = modelsPath == null ? null : upstream.requestLine("GET", modelsPath) + keyHeader
                 + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
     }
@@ -126,6 +129,29 @@ public final class OpenAiProvider implements Provider {
             }
         }
         return new UpstreamReply.Streaming(new Events(upstream.sse(exchange)));
+    }
+
+    /** OpenAI embeddings at {@code base_url + /embeddings}: the body as it is, the whole answer back with its usage. */
+    @Override
+    public UpstreamReply.Complete embed(EmbeddingCall call) throws UpstreamException {
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(call.body());
+        } catch (JsonProcessingException e) {
+            throw UpstreamException.protocol(id, "request could not be encoded", e);
+        }
+        StringBuilder head = new StringBuilder(embeddingsHead.length() + 96).append(embeddingsHead);
+        if (call.requestId() != null) {
+            head.append("X-Request-Id: ").append(call.requestId()).append("\r\n");
+        }
+        head.append("Content-Length: ").append(payload.length).append("\r\n\r\n");
+        Exchange exchange = upstream.send(head.toString(), payload, null, "calling the embeddings endpoint");
+        byte[] body = upstream.readAll(exchange, "reading the answer");
+        try {
+            return new UpstreamReply.Complete(body, chunks.completeBody(body).usage(), null);
+        } catch (IOException e) {
+            throw UpstreamException.protocol(id, "answered with invalid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
     }
 
     @Override

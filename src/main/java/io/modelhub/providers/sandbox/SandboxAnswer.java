@@ -26,11 +26,12 @@ import java.util.regex.Pattern;
  *   <li>JSON for {@code response_format} json_object or json_schema (shaped by the schema);</li>
  *   <li>otherwise "Echo: " and the last user message.</li>
  * </ul>
- * {@code max_tokens} cuts the answer (finish reason "length"); {@code stop} cuts it at a stop string;
+ * {@code max_tokens} cuts the answer (finish reason "length"); {@code stop} cuts it at a stop string (named,
+ * as vLLM does, in the choice's {@code stop_reason});
  * {@code n} gives that many identical choices. Tokens are words and punctuation marks.
  */
 record SandboxAnswer(
-        String id, String text, List<String> textTokens, List<ToolCall> toolCalls, String finishReason,
+        String id, String text, List<String> textTokens, List<ToolCall> toolCalls, String finishReason, String stopMatched,
         long promptTokens, long completionTokens, int choices, boolean includeUsage) {
 
     record ToolCall(String id, String name, String arguments) {}
@@ -66,7 +67,7 @@ record SandboxAnswer(
             for (ToolCall c : calls) {
                 completion += count(c.name()) + count(c.arguments());
             }
-            return new SandboxAnswer(id, null, List.of(), calls, "tool_calls", prompt, completion, n, includeUsage);
+            return new SandboxAnswer(id, null, List.of(), calls, "tool_calls", null, prompt, completion, n, includeUsage);
         }
 
         String text;
@@ -88,10 +89,12 @@ record SandboxAnswer(
         }
 
         String finish = "stop";
+        String matched = null;
         for (String stop : stops(request.path("stop"))) {
             int at = stop.isEmpty() ? -1 : text.indexOf(stop);
             if (at >= 0) {
                 text = text.substring(0, at);
+                matched = stop;
             }
         }
         List<String> tokens = split(text);
@@ -101,8 +104,9 @@ record SandboxAnswer(
             tokens = List.copyOf(tokens.subList(0, (int) max));
             text = String.join("", tokens);
             finish = "length";
+            matched = null;
         }
-        return new SandboxAnswer(id, text, tokens, List.of(), finish, prompt, tokens.size(), n, includeUsage);
+        return new SandboxAnswer(id, text, tokens, List.of(), finish, matched, prompt, tokens.size(), n, includeUsage);
     }
 
     private static String toolCallsText(JsonNode message) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.providers.ChatCall;
+import io.modelhub.providers.EmbeddingCall;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.UpstreamException;
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * The built-in provider that needs no network and no account: answers are derived deterministically
  * from the request (see {@link SandboxAnswer}), streamed token by token with a configurable delay, with
- * tool calls when tools are given and {@code tool_choice} asks for one, and honest token counts.
+ * tool calls when tools are given and {@code tool_choice} asks for one, and honest token counts; and
+ * deterministic embeddings ({@link SandboxEmbeddings}).
  */
 public final class SandboxProvider implements Provider {
     public static final String ID = "sandbox";
@@ -48,6 +50,13 @@ public final class SandboxProvider implements Provider {
         return new UpstreamReply.Streaming(new Chunks(answer, model, created));
     }
 
+    @Override
+    public UpstreamReply.Complete embed(EmbeddingCall call) throws UpstreamException {
+        ObjectNode answer = SandboxEmbeddings.answer(call.body(), json);
+        long tokens = answer.path("usage").path("prompt_tokens").asLong();
+        return new UpstreamReply.Complete(bytes(answer), new TokenUsage(tokens, 0));
+    }
+
     private ObjectNode completion(SandboxAnswer a, String model, long created) {
         ObjectNode root = json.createObjectNode();
         root.put("id", a.id());
@@ -75,6 +84,9 @@ public final class SandboxProvider implements Provider {
             message.putNull("refusal");
             choice.putNull("logprobs");
             choice.put("finish_reason", a.finishReason());
+            if (a.stopMatched() != null) {
+                choice.put("stop_reason", a.stopMatched());
+            }
         }
         usage(root.putObject("usage"), a);
         return root;
@@ -145,6 +157,9 @@ public final class SandboxProvider implements Provider {
                 }
                 ObjectNode last = chunk(i);
                 ((ObjectNode) last.get("choices").get(0)).put("finish_reason", answer.finishReason());
+                if (answer.stopMatched() != null) {
+                    ((ObjectNode) last.get("choices").get(0)).put("stop_reason", answer.stopMatched());
+                }
                 pending.add(last);
             }
             if (includeUsage) {
