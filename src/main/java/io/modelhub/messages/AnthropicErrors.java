@@ -18,17 +18,20 @@ import java.util.Map;
  * is Anthropic's 529 {@code overloaded_error}, and every other 5xx is {@code api_error} with the hub's
  * status kept (502 all providers failed, 504 upstream timeout), so the SDKs retry it as they would.
  */
-final class AnthropicErrors {
+public final class AnthropicErrors {
+    /** The paths whose errors are in Anthropic's shape. */
+    public static final String PATH_PREFIX = "/v1/messages";
+
     private final ObjectMapper json;
     private final System.Logger log;
 
-    AnthropicErrors(ObjectMapper json, System.Logger log) {
+    public AnthropicErrors(ObjectMapper json, System.Logger log) {
         this.json = json;
         this.log = log;
     }
 
     /** Anthropic's status for a hub error. */
-    static int status(ApiException e) {
+    public static int status(ApiException e) {
         return e.status() == 503 ? 529 : e.status();
     }
 
@@ -44,6 +47,15 @@ final class AnthropicErrors {
             case 503 -> "overloaded_error";
             default -> e.status() >= 500 ? "api_error" : "invalid_request_error";
         };
+    }
+
+    /** The error object as bytes, for answers written below the routes (the HTTP layer's refusals). */
+    public byte[] bytes(ApiException e, String requestId) {
+        try {
+            return json.writeValueAsBytes(body(e, requestId));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new IllegalStateException(x);
+        }
     }
 
     /** The error object {@code {"type":"error","error":{...}}}. */

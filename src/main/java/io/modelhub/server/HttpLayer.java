@@ -1,6 +1,7 @@
 package io.modelhub.server;
 
 import io.helidon.http.DirectHandler;
+import io.modelhub.messages.AnthropicErrors;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
@@ -45,7 +46,10 @@ final class HttpLayer implements AutoCloseable {
     private final Errors errors;
     private final ConnectionDeadlines deadlines;
 
-    HttpLayer(HubConfig.Server config, Errors errors) {
+    private final AnthropicErrors anthropic;
+
+    HttpLayer(HubConfig.Server config, Errors errors, AnthropicErrors anthropic) {
+        this.anthropic = anthropic;
         this.config = config;
         this.errors = errors;
         this.deadlines = new ConnectionDeadlines(config.timeouts().header(), config.timeouts().body(), this::timeoutResponse);
@@ -116,11 +120,14 @@ final class HttpLayer implements AutoCloseable {
         headers.set(RequestIds.HEADER, id == null ? RequestIds.newId() : id);
         headers.set(HeaderNames.CONTENT_TYPE, "application/json");
         e.headers().forEach((k, v) -> headers.set(HeaderNames.create(k), v));
+        // The Anthropic Messages paths answer every error, the HTTP layer's included, in Anthropic's shape.
+        String path = request.path();
+        boolean anthropicPath = path != null && path.startsWith(AnthropicErrors.PATH_PREFIX);
         return DirectHandler.TransportResponse.builder()
-                .status(Status.create(e.status()))
+                .status(Status.create(anthropicPath ? AnthropicErrors.status(e) : e.status()))
                 .headers(headers)
                 .keepAlive(false)
-                .entity(errors.body(e))
+                .entity(anthropicPath ? anthropic.bytes(e, headers.first(RequestIds.HEADER).orElse(null)) : errors.body(e))
                 .build();
     }
 

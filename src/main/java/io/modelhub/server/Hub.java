@@ -110,7 +110,7 @@ public final class Hub implements AutoCloseable {
     public Hub(HubConfig config, Supplier<HubConfig> reread) {
         this.config = config;
         DataDir.prepare(config.dataDir(), config.store().url());
-        this.http = new HttpLayer(config.server(), errors);
+        this.http = new HttpLayer(config.server(), errors, new io.modelhub.messages.AnthropicErrors(json, log));
         this.store = Store.open(config.store().url());
         this.providers = new ProviderRegistry(new io.modelhub.providers.ProviderKind.Context(json, config.sandbox().tokenDelay(),
                 io.modelhub.providers.http.ProxyConfig.fromEnv(config.environment())));
