@@ -116,7 +116,7 @@ public final class ConfigLoader {
 
     private HubConfig parse(ConfigNode root, Flags flags) {
         root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "catalog", "data_dir", "auth", "limits",
-                "usage", "metrics"));
+                "usage", "metrics", "logging", "cache", "telemetry"));
 
         ConfigNode s = root.child("server").onlyFields(Set.of("host", "port", "max_body_bytes", "public_base_url"));
         int port = s.integer("port", 8080);
@@ -180,7 +180,8 @@ public final class ConfigLoader {
         HubConfig.Metrics metrics = new HubConfig.Metrics(m.bool("require_admin", false));
 
         return new HubConfig(server, dataDir, new HubConfig.Store(storeUrl), providers, models, routing, sandbox, catalog,
-                auth(root.child("auth")), limits(root.child("limits")), usage(root.child("usage")), metrics, env);
+                auth(root.child("auth")), limits(root.child("limits")), usage(root.child("usage")), metrics,
+                Operations.parse(root, env), env);
     }
 
     /** The providers and models of a catalog file (the built-in one is in this same format, plus api_key_env and local). */

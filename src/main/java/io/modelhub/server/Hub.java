@@ -24,6 +24,7 @@ import io.modelhub.limits.Budgets;
 import io.modelhub.limits.KeyLimits;
 import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
+import io.modelhub.ops.AccessLog;
 import io.modelhub.pipelines.Pipelines;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
@@ -87,6 +88,7 @@ public final class Hub implements AutoCloseable {
     private final MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
     private final UsageWriter usageWriter;
     private final UsageEndpoint usage;
+    private final AccessLog accessLog;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -144,6 +146,10 @@ public final class Hub implements AutoCloseable {
             metering.add(usageWriter);
         }
         metering.add(metrics);
+        this.accessLog = AccessLog.open(config.operations().logging(), json);
+        if (accessLog != null) {
+            metering.add(accessLog);
+        }
         metrics.breakerStates(this::breakerStates);
         router.observeFailures(metrics::upstreamFailed);
     }
@@ -196,6 +202,9 @@ public final class Hub implements AutoCloseable {
         }
         if (usageWriter != null) {
             usageWriter.close();
+        }
+        if (accessLog != null) {
+            accessLog.close();
         }
         liveCatalog.close();
         providers.close();
@@ -291,6 +300,11 @@ public final class Hub implements AutoCloseable {
     /** The background usage writer, or null when {@code usage.enabled} is false. */
     public UsageWriter usageWriter() {
         return usageWriter;
+    }
+
+    /** The access log, or null when {@code logging.access} is off. */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     public HealthEndpoint healthEndpoint() {

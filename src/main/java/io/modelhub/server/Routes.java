@@ -23,6 +23,9 @@ public final class Routes {
         Errors errors = hub.errors();
         Guard guard = hub.guard();
         r.addFilter(new RequestIds());
+        if (hub.accessLog() != null) {
+            r.addFilter(hub.accessLog());
+        }
         r.addFilter(new RequestMetrics(hub.metrics().registry()));
 
         // operations (section 7): no credential
