@@ -54,18 +54,30 @@ public final class ModelCalls {
      */
     public Started start(Principal caller, ChatRequest request, long promptBytes, String requestId, String providerHeader,
                          ServerResponse res) {
+        Admitted admitted = admit(caller, request, promptBytes, requestId, res);
+        CallMeter.Call call = admitted.call();
+        try {
+            return new Started(admitted.model(), router.route(admitted.model(), request, requestId, providerHeader), call);
+        } catch (ApiException e) {
+            call.fail(e.status(), e.type());
+            throw e;
+        }
+    }
+
+    /** A call admitted but not routed (yet): an answer from the response cache needs no upstream. */
+    public record Admitted(Model model, CallMeter.Call call) {}
+
+    /**
+     * Every check of {@link #start} but the routing: the model exists and is allowed, the limits admit the call
+     * (rate-limit headers set on {@code res}); metering has started.
+     */
+    public Admitted admit(Principal caller, ChatRequest request, long promptBytes, String requestId, ServerResponse res) {
         Model model = model(request.model());
         if (!caller.mayUse(model.id())) {
             throw ApiException.forbidden("This key may not use model '" + model.id() + "'.", "model_not_allowed");
         }
         // Rate limits and budget: 429 here, before any upstream is called.
         limiter.admit(caller, CallMeter.estimatePromptTokens(promptBytes), requestId).applyTo(res);
-        CallMeter.Call call = meter.start(caller, model.id(), requestId, promptBytes, CallMeter.Origin.DIRECT);
-        try {
-            return new Started(model, router.route(model, request, requestId, providerHeader), call);
-        } catch (ApiException e) {
-            call.fail(e.status(), e.type());
-            throw e;
-        }
+        return new Admitted(model, meter.start(caller, model.id(), requestId, promptBytes, CallMeter.Origin.DIRECT));
     }
 }

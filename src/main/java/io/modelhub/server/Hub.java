@@ -24,6 +24,7 @@ import io.modelhub.limits.Budgets;
 import io.modelhub.limits.KeyLimits;
 import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
+import io.modelhub.cache.ResponseCache;
 import io.modelhub.ops.AccessLog;
 import io.modelhub.pipelines.Pipelines;
 import io.modelhub.providers.ProviderRegistry;
@@ -89,6 +90,7 @@ public final class Hub implements AutoCloseable {
     private final UsageWriter usageWriter;
     private final UsageEndpoint usage;
     private final AccessLog accessLog;
+    private final ResponseCache responseCache;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -137,7 +139,8 @@ public final class Hub implements AutoCloseable {
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
-        this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors);
+        this.responseCache = ResponseCache.create(config.operations().cache(), redis, json, metrics.registry());
+        this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors, responseCache);
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
         UsageStore usageStore = new UsageStore(store);
         this.usage = new UsageEndpoint(json, usageStore, Clock.systemUTC());
@@ -207,6 +210,7 @@ public final class Hub implements AutoCloseable {
             accessLog.close();
         }
         liveCatalog.close();
+        responseCache.close();
         providers.close();
         keys.close();
         budgets.close();
