@@ -41,6 +41,14 @@ public final class ConfigLoader {
     }
 
     public HubConfig load(Flags flags) {
+        Path file = file(flags);
+        JsonNode root = file == null ? JsonNodeFactory.instance.objectNode() : read(file);
+        String name = file == null ? "(no config file)" : file.toString();
+        return parse(new ConfigNode(name, "", root), flags);
+    }
+
+    /** The config file these flags and this environment name ({@code --config}, {@code MODELHUB_CONFIG}, ./modelhub.yaml), or null. */
+    public Path file(Flags flags) {
         Path file = flags.config();
         if (file == null && env.get("MODELHUB_CONFIG") != null && !env.get("MODELHUB_CONFIG").isBlank()) {
             file = Path.of(env.get("MODELHUB_CONFIG"));
@@ -48,9 +56,7 @@ public final class ConfigLoader {
         if (file == null && Files.isRegularFile(Path.of("modelhub.yaml"))) {
             file = Path.of("modelhub.yaml");
         }
-        JsonNode root = file == null ? JsonNodeFactory.instance.objectNode() : read(file);
-        String name = file == null ? "(no config file)" : file.toString();
-        return parse(new ConfigNode(name, "", root), flags);
+        return file;
     }
 
     /** Parses YAML text as if it were the config file named {@code name}; used by reload and tests. */

@@ -31,9 +31,10 @@ import java.util.Map;
  */
 public final class Router {
     private final ProviderRegistry providers;
-    private final HubConfig.Routing config;
-    private final Policy policy;
-    private final Backoff backoff;
+    // Replaced together by a configuration reload; a request reads each once, so it keeps the settings it began with.
+    private volatile HubConfig.Routing config;
+    private volatile Policy policy;
+    private volatile Backoff backoff;
     private final Breakers breakers;
     private final Measurements measurements;
     private final CallListener listener;
@@ -102,7 +103,22 @@ public final class Router {
      * Sends the request to the best offering that answers. {@code providerHeader} is the request's
      * {@code x-modelhub-provider} header, or null.
      */
+    /**
+     * Takes a reloaded configuration's policy, fallbacks, attempts and backoff for the requests that start
+     * from now on. Breaker thresholds and measurement windows keep their start-up values (and the state
+     * they have gathered).
+     */
+    public void reconfigure(HubConfig.Routing next) {
+        Policy p = Policy.of(next.policy());
+        Backoff b = new Backoff(next.backoff());
+        this.policy = p;
+        this.backoff = b;
+        this.config = next;
+    }
+
     public Routed route(Model model, ChatRequest request, String requestId, String providerHeader) {
+        HubConfig.Routing config = this.config;
+        Backoff backoff = this.backoff;
         List<Candidate> plan = plan(model, request, providerHeader);
         List<Attempt> queue = new ArrayList<>(plan.size());
         for (Candidate c : plan) {
@@ -189,6 +205,8 @@ public final class Router {
      * changes nothing: {@link #route} tries these in this order.
      */
     public List<Candidate> plan(Model model, ChatRequest request, String providerHeader) {
+        HubConfig.Routing config = this.config;
+        Policy policy = this.policy;
         Steering steering = Steering.of(request.body().get(ParameterRules.STEERING), providerHeader, id -> providers.get(id) != null);
         List<Offering> live = new ArrayList<>(model.offerings().size());
         List<Offering> offered = new ArrayList<>(model.offerings().size());

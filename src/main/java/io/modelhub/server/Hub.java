@@ -26,6 +26,7 @@ import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.cache.ResponseCache;
 import io.modelhub.ops.AccessLog;
+import io.modelhub.ops.ConfigReload;
 import io.modelhub.pipelines.Pipelines;
 import io.modelhub.providers.ProviderRegistry;
 import io.modelhub.routing.Router;
@@ -91,6 +92,7 @@ public final class Hub implements AutoCloseable {
     private final UsageEndpoint usage;
     private final AccessLog accessLog;
     private final ResponseCache responseCache;
+    private final ConfigReload<io.modelhub.catalog.Catalog> configReload;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -116,7 +118,7 @@ public final class Hub implements AutoCloseable {
             }
             return provider.listModels(timeout);
         });
-        this.catalogEndpoints = new CatalogEndpoints(json, catalog, liveCatalog, health, config.server(), reread);
+        this.catalogEndpoints = new CatalogEndpoints(json, catalog, liveCatalog, health, config.server(), this::reloadConfig);
         this.catalogEndpoints.view();
         this.healthEndpoint = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
         this.openApi = new OpenApiEndpoint(json);
@@ -138,6 +140,14 @@ public final class Hub implements AutoCloseable {
         Bodies bodies = new Bodies(config.server().maxBodyBytes());
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
+        // One reload for the endpoint, the file watcher and SIGHUP: the catalog is rebuilt first (it refuses a
+        // configuration it cannot use, changing nothing), then routing and limits take the new settings.
+        this.configReload = new ConfigReload<>(reread, next -> {
+            io.modelhub.catalog.Catalog built = liveCatalog.reload(next);
+            router.reconfigure(next.routing());
+            limiter.reconfigure(next.limits());
+            return built;
+        });
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
         this.responseCache = ResponseCache.create(config.operations().cache(), redis, json, metrics.registry());
         this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors, responseCache);
@@ -200,6 +210,7 @@ public final class Hub implements AutoCloseable {
     @Override
     public void close() {
         draining.set(true);
+        configReload.close();
         if (server != null) {
             server.stop();
         }
@@ -304,6 +315,23 @@ public final class Hub implements AutoCloseable {
     /** The background usage writer, or null when {@code usage.enabled} is false. */
     public UsageWriter usageWriter() {
         return usageWriter;
+    }
+
+    /** Re-reads and installs the configuration; throws {@link io.modelhub.config.ConfigException}, changing nothing, when it is invalid. */
+    private io.modelhub.catalog.Catalog reloadConfig() {
+        return configReload.reload();
+    }
+
+    /**
+     * Hot reload: also re-reads {@code file} whenever it changes (null: no file to watch) and, with
+     * {@code onHangup}, on {@code SIGHUP}.
+     */
+    public Hub reloadOnChange(java.nio.file.Path file, boolean onHangup) {
+        configReload.watch(file);
+        if (onHangup) {
+            configReload.onHangup();
+        }
+        return this;
     }
 
     /** The access log, or null when {@code logging.access} is off. */

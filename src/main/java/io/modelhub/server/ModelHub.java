@@ -53,7 +53,7 @@ public final class ModelHub implements Runnable {
             }
             Hub hub;
             try {
-                hub = new Hub(cfg, () -> loader.load(flags)).start();
+                hub = new Hub(cfg, () -> loader.load(flags)).start().reloadOnChange(loader.file(flags), true);
             } catch (ConfigException e) {
                 System.err.println("modelhub: configuration error: " + e.getMessage());
                 return 2;
