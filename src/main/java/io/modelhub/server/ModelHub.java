@@ -3,7 +3,16 @@ package io.modelhub.server;
 import io.modelhub.config.ConfigException;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
+import io.modelhub.cli.CatalogCommand;
+import io.modelhub.cli.CliException;
+import io.modelhub.cli.ConfigCommand;
+import io.modelhub.cli.Environment;
+import io.modelhub.cli.KeysCommand;
+import io.modelhub.cli.UsageCommand;
+import io.modelhub.cli.UsersCommand;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -13,24 +22,58 @@ import picocli.CommandLine.Option;
 /** The {@code modelhub} command line. */
 @Command(name = "modelhub", mixinStandardHelpOptions = true, version = "ModelHub 0.1.0",
         description = "One OpenAI-compatible endpoint in front of many model providers.",
-        subcommands = {ModelHub.Serve.class})
-public final class ModelHub implements Runnable {
+        subcommands = {ModelHub.Serve.class,
+                KeysCommand.class, UsersCommand.class, UsageCommand.class, CatalogCommand.class, ConfigCommand.class})
+public final class ModelHub implements Runnable, Environment {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Map<String, String> env;
+
+    public ModelHub(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ModelHub()).execute(args));
+        System.exit(commandLine(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+    }
+
+    /**
+     * The command line reading {@code env} ({@code MODELHUB_URL}, {@code MODELHUB_KEY}, ...) and printing to
+     * {@code out} and {@code err}: a failed command prints {@code modelhub: <why>} and exits non-zero.
+     */
+    public static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new ModelHub(env));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof CliException c) {
+                line.getErr().println("modelhub: " + c.getMessage());
+                line.getErr().flush();
+                return c.exitCode();
+            }
+            throw e;
+        });
+        return cl;
+    }
+
+    @Override
+    public Map<String, String> env() {
+        return env;
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** {@code modelhub serve}: runs the hub until SIGTERM or Ctrl-C. */
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Start the hub. Flags win over MODELHUB_* environment variables, which win over the config file.")
     static final class Serve implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: $MODELHUB_CONFIG, else ./modelhub.yaml if present).")
         Path config;
 
@@ -43,7 +86,7 @@ public final class ModelHub implements Runnable {
         @Override
         public Integer call() {
             HubConfig cfg;
-            ConfigLoader loader = new ConfigLoader(System.getenv());
+            ConfigLoader loader = new ConfigLoader(((Environment) spec.root().userObject()).env());
             ConfigLoader.Flags flags = new ConfigLoader.Flags(config, port, dataDir);
             try {
                 cfg = loader.load(flags);
