@@ -6,6 +6,7 @@ import io.modelhub.catalog.Health;
 import io.modelhub.catalog.Model;
 import io.modelhub.catalog.Offering;
 import io.modelhub.config.HubConfig;
+import io.modelhub.telemetry.AttemptSpans;
 import io.modelhub.providers.ChatCall;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.ProviderRegistry;
@@ -103,6 +104,14 @@ public final class Router {
      * Sends the request to the best offering that answers. {@code providerHeader} is the request's
      * {@code x-modelhub-provider} header, or null.
      */
+    // Set when tracing is on; null: attempts are not traced.
+    private volatile AttemptSpans attemptSpans;
+
+    /** Traces each upstream attempt with a span from {@code spans}. */
+    public void traceAttempts(AttemptSpans spans) {
+        this.attemptSpans = spans;
+    }
+
     /**
      * Takes a reloaded configuration's policy, fallbacks, attempts and backoff for the requests that start
      * from now on. Breaker thresholds and measurement windows keep their start-up values (and the state
@@ -146,11 +155,20 @@ public final class Router {
                 called = true;
                 a.tries++;
                 Provider layered = new ObservedProvider(new FirstEventProvider(provider, json.getFactory()), listener, usage);
+                AttemptSpans spans = attemptSpans;
+                AttemptSpans.Attempt traced = spans == null ? null
+                        : spans.start(model.id(), offering.providerId(), offering.upstreamModel(), attempts);
                 try {
                     UpstreamReply reply = layered.chat(new ChatCall(requestId, offering, upstreamBody(request, a.candidate), request.stream()));
+                    if (traced != null) {
+                        traced.answered();
+                    }
                     return new Routed(offering, attempts, a.candidate.dropped(), reply);
                 } catch (UpstreamException e) {
                     if (isClientError(e)) {
+                        if (traced != null) {
+                            traced.failed(e.kind().name().toLowerCase(java.util.Locale.ROOT), e.status(), e.getMessage(), null);
+                        }
                         throw UpstreamErrors.passThrough(e);
                     }
                     failures.add(e);
@@ -160,6 +178,15 @@ public final class Router {
                     } else {
                         a.notBefore = System.nanoTime() + wait.toNanos();
                     }
+                    if (traced != null) {
+                        String kind = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+                        traced.failed(kind, e.status(), e.getMessage(), e.status() > 0 ? "upstream_" + e.status() : kind);
+                    }
+                } catch (RuntimeException | Error e) {
+                    if (traced != null) {
+                        traced.failed("internal", 0, e.toString(), null);
+                    }
+                    throw e;
                 }
             }
             if (!called) {

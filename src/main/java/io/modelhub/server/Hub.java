@@ -26,6 +26,8 @@ import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.cache.ResponseCache;
 import io.modelhub.ops.AccessLog;
+import io.modelhub.telemetry.AttemptSpans;
+import io.modelhub.telemetry.Tracing;
 import io.modelhub.ops.ConfigReload;
 import io.modelhub.pipelines.Pipelines;
 import io.modelhub.providers.ProviderRegistry;
@@ -91,6 +93,7 @@ public final class Hub implements AutoCloseable {
     private final UsageWriter usageWriter;
     private final UsageEndpoint usage;
     private final AccessLog accessLog;
+    private final Tracing tracing;
     private final ResponseCache responseCache;
     private final ConfigReload<io.modelhub.catalog.Catalog> configReload;
     private WebServer server;
@@ -159,6 +162,11 @@ public final class Hub implements AutoCloseable {
             metering.add(usageWriter);
         }
         metering.add(metrics);
+        this.tracing = Tracing.create(config.operations().telemetry());
+        if (tracing != null) {
+            router.traceAttempts(new AttemptSpans(tracing.tracer()));
+            metering.add(tracing);
+        }
         this.accessLog = AccessLog.open(config.operations().logging(), json);
         if (accessLog != null) {
             metering.add(accessLog);
@@ -222,6 +230,9 @@ public final class Hub implements AutoCloseable {
         }
         liveCatalog.close();
         responseCache.close();
+        if (tracing != null) {
+            tracing.close();
+        }
         providers.close();
         keys.close();
         budgets.close();
@@ -332,6 +343,11 @@ public final class Hub implements AutoCloseable {
             configReload.onHangup();
         }
         return this;
+    }
+
+    /** Tracing, or null when no OTLP endpoint is configured. */
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** The access log, or null when {@code logging.access} is off. */

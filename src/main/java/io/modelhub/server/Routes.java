@@ -23,6 +23,9 @@ public final class Routes {
         Errors errors = hub.errors();
         Guard guard = hub.guard();
         r.addFilter(new RequestIds());
+        if (hub.tracing() != null) {
+            r.addFilter(hub.tracing());
+        }
         if (hub.accessLog() != null) {
             r.addFilter(hub.accessLog());
         }
