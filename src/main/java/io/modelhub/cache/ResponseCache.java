@@ -46,13 +46,17 @@ public final class ResponseCache implements AutoCloseable {
     private final Counter hits;
     private final Counter misses;
     private final Counter stored;
+    private final Set<String> keys;
+    private final Set<String> models;
 
     /** A cached answer: the provider that gave it, the completion, and the usage it reports. */
     public record Cached(String provider, ObjectNode completion, byte[] body, TokenUsage usage) {}
 
-    private ResponseCache(ObjectMapper json, AnswerStore store, MeterRegistry registry) {
+    private ResponseCache(ObjectMapper json, AnswerStore store, MeterRegistry registry, Operations.Cache settings) {
         this.json = json;
         this.store = store;
+        this.keys = settings.keys();
+        this.models = settings.models();
         this.hits = lookups(registry, "hit");
         this.misses = lookups(registry, "miss");
         this.stored = store == null ? null : Counter.builder("modelhub.cache.stores").description("Answers put in the response cache").register(registry);
@@ -66,11 +70,11 @@ public final class ResponseCache implements AutoCloseable {
     /** The cache the settings ask for: Redis when {@code redis} is given, else in process; off when not enabled. */
     public static ResponseCache create(Operations.Cache settings, RedisClient redis, ObjectMapper json, MeterRegistry registry) {
         if (!settings.enabled()) {
-            return new ResponseCache(json, null, registry);
+            return new ResponseCache(json, null, registry, settings);
         }
         AnswerStore store = redis != null ? new AnswerStore.Redis(redis, settings.ttl())
                 : new AnswerStore.InProcess(settings.ttl(), settings.maxEntries());
-        return new ResponseCache(json, store, registry);
+        return new ResponseCache(json, store, registry, settings);
     }
 
     public boolean enabled() {
@@ -78,17 +82,18 @@ public final class ResponseCache implements AutoCloseable {
     }
 
     /**
-     * The cache key of {@code request} when it opts in (header {@code x-modelhub-cache: use}, or
-     * {@code keyOptsIn}) and the cache is on; null otherwise. A header value other than {@code use} is a 400.
+     * The cache key of {@code request} when it opts in (header {@code x-modelhub-cache: use}, or its key or
+     * model is listed in {@code cache.keys} / {@code cache.models}) and the cache is on; null otherwise.
+     * A header value other than {@code use} is a 400.
      */
-    public String keyFor(ServerRequest req, ChatRequest request, String providerHeader, boolean keyOptsIn) {
+    public String keyFor(ServerRequest req, ChatRequest request, String providerHeader, String keyId) {
         String header = req.headers().first(HEADER).orElse(null);
         if (header != null && !header.trim().equalsIgnoreCase("use")) {
             throw ApiException.badRequest("Invalid value for header 'x-modelhub-cache': '" + header
                     + "'. The only value a request sends is 'use' (answer from the response cache when it can).",
                     "x-modelhub-cache", "invalid_value");
         }
-        if (store == null || (header == null && !keyOptsIn)) {
+        if (store == null || (header == null && !(keyId != null && keys.contains(keyId)) && !models.contains(request.model()))) {
             return null;
         }
         return key(request.body(), providerHeader);
@@ -142,7 +147,15 @@ public final class ResponseCache implements AutoCloseable {
 
     /** The answer cached under {@code key}, or null; counted as a hit or a miss. */
     public Cached find(String key) {
-        byte[] raw = store.get(key);
+        byte[] raw;
+        try {
+            raw = store.get(key);
+        } catch (RuntimeException e) {
+            // The cache is an optimisation: Redis unreachable is a miss, never a failed request.
+            unavailable(e);
+            misses.increment();
+            return null;
+        }
         if (raw == null) {
             misses.increment();
             return null;
@@ -182,7 +195,13 @@ public final class ResponseCache implements AutoCloseable {
             stored.increment();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            unavailable(e);
         }
+    }
+
+    private static void unavailable(RuntimeException e) {
+        System.getLogger("io.modelhub").log(System.Logger.Level.WARNING, "response cache unavailable: " + e.getMessage());
     }
 
     /** {@code events} as they pass; when the stream ends whole, the answer it amounts to is cached under {@code key}. */

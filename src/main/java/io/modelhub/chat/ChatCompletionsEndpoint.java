@@ -38,7 +38,7 @@ public final class ChatCompletionsEndpoint {
         byte[] body = bodies.read(req);
         ChatRequest request = ChatRequest.parse(json, body);
         String providerHeader = req.headers().first(Headers.PROVIDER).orElse(null);
-        String cacheKey = cache.keyFor(req, request, providerHeader, false);
+        String cacheKey = cache.keyFor(req, request, providerHeader, caller.keyId());
         if (cacheKey != null) {
             ResponseCache.Cached cached = cache.find(cacheKey);
             if (cached != null) {
@@ -54,10 +54,11 @@ public final class ChatCompletionsEndpoint {
         String provider = routed.offering().providerId();
         switch (routed.reply()) {
             case UpstreamReply.Complete c -> {
-                call.finish(routed.offering(), relay.complete(res, c), 0, 200, null);
+                // Kept before it is sent: the same request right after this answer (on any node) is a hit.
                 if (cacheKey != null) {
                     cache.put(cacheKey, provider, c.body());
                 }
+                call.finish(routed.offering(), relay.complete(res, c), 0, 200, null);
             }
             case UpstreamReply.Streaming s -> relay.stream(res, request.includeUsage(),
                     cacheKey == null ? s.events() : cache.recording(cacheKey, provider, s.events()), outcome -> {

@@ -23,9 +23,13 @@ public record Operations(Logging logging, Cache cache, Telemetry telemetry) {
         }
     }
 
-    /** The response cache: off unless enabled; entries live {@code ttl} and at most {@code maxEntries} are kept (in process). */
-    public record Cache(boolean enabled, Duration ttl, long maxEntries) {
-        public static final Cache OFF = new Cache(false, Duration.ofSeconds(300), 10_000);
+    /**
+     * The response cache: off unless enabled; entries live {@code ttl} and at most {@code maxEntries} are kept
+     * (in process). Requests opt in with a header, or all requests of the listed {@code keys} (key ids) and
+     * {@code models} (model ids) do.
+     */
+    public record Cache(boolean enabled, Duration ttl, long maxEntries, Set<String> keys, Set<String> models) {
+        public static final Cache OFF = new Cache(false, Duration.ofSeconds(300), 10_000, Set.of(), Set.of());
     }
 
     /**
@@ -49,7 +53,7 @@ public record Operations(Logging logging, Cache cache, Telemetry telemetry) {
         List<String> redact = l.strings("redact_fields");
         Logging logging = new Logging(access, l.bool("bodies", false), redact == null ? List.of() : redact);
 
-        ConfigNode c = root.child("cache").onlyFields(Set.of("enabled", "ttl_seconds", "max_entries"));
+        ConfigNode c = root.child("cache").onlyFields(Set.of("enabled", "ttl_seconds", "max_entries", "keys", "models"));
         Long ttl = c.longValue("ttl_seconds", Cache.OFF.ttl().toSeconds());
         if (ttl < 1) {
             throw c.child("ttl_seconds").error("must be at least 1");
@@ -58,7 +62,10 @@ public record Operations(Logging logging, Cache cache, Telemetry telemetry) {
         if (max < 1) {
             throw c.child("max_entries").error("must be at least 1");
         }
-        Cache cache = new Cache(c.bool("enabled", false), Duration.ofSeconds(ttl), max);
+        List<String> keys = c.strings("keys");
+        List<String> models = c.strings("models");
+        Cache cache = new Cache(c.bool("enabled", false), Duration.ofSeconds(ttl), max,
+                keys == null ? Set.of() : Set.copyOf(keys), models == null ? Set.of() : Set.copyOf(models));
 
         ConfigNode t = root.child("telemetry").onlyFields(Set.of("otlp_endpoint", "service_name"));
         String endpoint = t.string("otlp_endpoint", null);

@@ -79,15 +79,13 @@ public final class ConfigReload<T> implements AutoCloseable {
     }
 
     private void watchLoop(Path file) {
-        Path name = file.getFileName();
         try {
             while (true) {
+                // Any change in the directory counts: a Kubernetes ConfigMap volume swaps a "..data" symlink and
+                // never touches the file's own name. The content digest below tells real changes apart.
                 WatchKey key = watcher.take();
-                boolean ours = key.pollEvents().stream().anyMatch(e -> name.equals(e.context()));
+                key.pollEvents();
                 key.reset();
-                if (!ours) {
-                    continue;
-                }
                 // Let the save finish, and fold its further events into this one.
                 Thread.sleep(SETTLE_MS);
                 WatchKey more;

@@ -187,6 +187,19 @@ class ResponseCacheTest {
     }
 
     @Test
+    void keysAndModelsListedInTheConfigurationAreCachedWithoutTheHeader() {
+        TestHub byModel = hub("cache: {enabled: true, models: [acme/chat-1]}\n", Map.of());
+        String body = chat("");
+        assertThat(post(byModel, body, Map.of()).header("x-modelhub-cache")).isEqualTo("miss");
+        assertThat(post(byModel, body, Map.of()).header("x-modelhub-cache")).isEqualTo("hit");
+        TestHub byKey = hub("cache: {enabled: true, keys: [testadmin]}\n", Map.of());
+        assertThat(post(byKey, body, Map.of()).header("x-modelhub-cache")).isEqualTo("miss");
+        assertThat(post(byKey, body, Map.of()).header("x-modelhub-cache")).isEqualTo("hit");
+        TestHub other = hub("cache: {enabled: true, keys: [someoneelse], models: [acme/other]}\n", Map.of());
+        assertThat(post(other, body, Map.of()).header("x-modelhub-cache")).isNull();
+    }
+
+    @Test
     void aBadCacheHeaderIsRefusedNamingIt() {
         TestHub h = hub(CACHE, Map.of());
         TestHub.Response r = post(h, chat(""), Map.of("x-modelhub-cache", "please"));

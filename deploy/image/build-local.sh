@@ -1,0 +1,28 @@
+#!/bin/bash
+# Builds the container image where no registry is reachable: the base is made from Debian packages with
+# mmdebstrap and imported into podman; the jar and the jlinked runtime are built on this machine
+# (Dockerfile with ARTIFACTS=prebuilt). Then starts the image and waits for /health/ready.
+#   deploy/image/build-local.sh [tag]      needs: podman (or buildah), mmdebstrap, a JDK 25
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+tag=${1:-modelhub:0.1.0}
+. .mvn/java-home.sh
+[ -f target/modelhub.jar ] && [ -z "$(find src/main pom.xml -newer target/modelhub.jar -print -quit)" ] \
+  || ./mvnw -q -B -DskipTests package
+sh deploy/image/jlink.sh "$JAVA_HOME" target/modelhub.jar target/image/jre
+if ! podman image exists localhost/modelhub-base:bookworm; then
+  mmdebstrap --variant=minbase --include=bash,passwd --mode=unshare bookworm target/image/base.tar
+  podman import target/image/base.tar localhost/modelhub-base:bookworm
+fi
+podman build --build-arg ARTIFACTS=prebuilt --build-arg BASE_IMAGE=localhost/modelhub-base:bookworm -t "$tag" .
+id=$(podman run -d -p 127.0.0.1:18090:8080 -e MODELHUB_ADMIN_KEY="mh-imagecheck.$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$tag")
+trap 'podman rm -f "$id" >/dev/null' EXIT
+for _ in $(seq 1 60); do
+  if curl -sf http://127.0.0.1:18090/health/ready >/dev/null; then
+    echo "image $tag answers /health/ready"; podman exec "$id" id; exit 0
+  fi
+  sleep 1
+done
+podman logs "$id" >&2
+echo "image $tag did not become ready" >&2
+exit 1
