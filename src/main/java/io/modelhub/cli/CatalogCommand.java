@@ -12,15 +12,7 @@ import picocli.CommandLine.Command;
 /** {@code modelhub catalog check}: one small call to each provider's cheapest model, with its status and latency. */
 @Command(name = "catalog", mixinStandardHelpOptions = true, description = "Check the catalog's providers.",
         subcommands = {CatalogCommand.Check.class})
-public final class CatalogCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class CatalogCommand extends CommandGroup {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Call each provider's cheapest model once (max_tokens 1, no fallback); exits 1 if any fails.")
     static final class Check extends AdminCommand {

@@ -12,15 +12,7 @@ import picocli.CommandLine.Parameters;
 /** {@code modelhub config validate FILE}: the checks {@code serve} and hot reload make, without starting anything. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with configuration files.",
         subcommands = {ConfigCommand.Validate.class})
-public final class ConfigCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class ConfigCommand extends CommandGroup {
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check a config file as start-up would (with this environment's ${VARIABLES}); exits 2 if it is invalid.")
     static final class Validate extends AdminCommand {

@@ -11,15 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code modelhub keys create|list|show|revoke}: API keys over {@code /v1/keys}. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys (needs an admin MODELHUB_KEY).",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Show.class, KeysCommand.Revoke.class})
-public final class KeysCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class KeysCommand extends CommandGroup {
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key; its secret is printed once.")
     static final class Create extends AdminCommand {
         @Option(names = "--name", required = true, description = "A name for the key.")

@@ -12,15 +12,7 @@ import picocli.CommandLine.Parameters;
 /** {@code modelhub users list|create|disable}: portal users over {@code /v1/users} (API.md section 9). */
 @Command(name = "users", mixinStandardHelpOptions = true, description = "Manage portal users over the HTTP API (needs an admin MODELHUB_KEY).",
         subcommands = {UsersCommand.ListUsers.class, UsersCommand.Create.class, UsersCommand.Disable.class})
-public final class UsersCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class UsersCommand extends CommandGroup {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users.")
     static final class ListUsers extends AdminCommand {
         @Override

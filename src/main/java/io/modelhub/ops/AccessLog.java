@@ -18,6 +18,8 @@ import io.modelhub.config.ConfigException;
 import io.modelhub.config.Operations;
 import io.modelhub.usage.UsageListener;
 import io.modelhub.usage.UsageRecord;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -43,9 +45,9 @@ public final class AccessLog implements Filter, UsageListener, AutoCloseable {
 
     /** One finished request, as gathered on its thread. */
     private record Line(long epochMs, String requestId, String method, String path, int status, long latencyMs,
-                        RequestFacts facts, String provider, String attempts, String cache) {}
+                        RequestFacts facts, String provider, String attempts, String cache, String traceId) {}
 
-    private static final Line END = new Line(0, null, null, null, 0, 0, null, null, null, null);
+    private static final Line END = new Line(0, null, null, null, 0, 0, null, null, null, null, null);
 
     private final boolean bodies;
     private final Redactor redactor;
@@ -114,13 +116,19 @@ public final class AccessLog implements Filter, UsageListener, AutoCloseable {
             var headers = res.headers();
             Line line = new Line(epochMs, RequestIds.of(res), req.prologue().method().text(), req.path().path(),
                     failedStatus != 0 ? failedStatus : res.status().code(), latencyMs, facts, headers.first(Headers.PROVIDER).orElse(null),
-                    headers.first(Headers.ATTEMPTS).orElse(null), headers.first(CACHE).orElse(null));
+                    headers.first(Headers.ATTEMPTS).orElse(null), headers.first(CACHE).orElse(null), traceId());
             try {
                 queue.put(line);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The trace this request is part of, when tracing is on (so a log line leads to its trace). */
+    private static String traceId() {
+        SpanContext c = Span.current().getSpanContext();
+        return c.isValid() ? c.getTraceId() : null;
     }
 
     /** Every metered call adds its tokens, cost and provider to the request it belongs to. */
@@ -183,6 +191,9 @@ public final class AccessLog implements Filter, UsageListener, AutoCloseable {
                 g.writeNullField("cost_usd");
             }
             g.writeStringField("error_type", f.errorType());
+            if (l.traceId() != null) {
+                g.writeStringField("trace_id", l.traceId());
+            }
             if (l.cache() != null) {
                 g.writeStringField("cache", l.cache());
             }

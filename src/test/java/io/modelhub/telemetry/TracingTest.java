@@ -78,13 +78,16 @@ class TracingTest {
 
     @Test
     void aRequestIsOneServerSpanContinuingTheClientsTraceWithASpanPerUpstreamAttempt() throws Exception {
-        hub = TestHub.start(yaml("telemetry: {otlp_endpoint: \"" + receiver.endpoint() + "\", service_name: hub-under-test}\n"));
+        java.nio.file.Path log = java.nio.file.Files.createTempDirectory("trace-log").resolve("access.log");
+        hub = TestHub.start(yaml("telemetry: {otlp_endpoint: \"" + receiver.endpoint() + "\", service_name: hub-under-test}\n"
+                + "logging: {access: " + log + "}\n"));
         TestHub.Response r = hub.send("POST", "/v1/chat/completions", CHAT, TestHub.ADMIN_KEY,
                 Map.of("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.header("x-modelhub-attempts")).isEqualTo("2");
-        hub.close(); // flushes the batch of spans
+        hub.close(); // flushes the batch of spans and the access log
         hub = null;
+        assertThat(java.nio.file.Files.readString(log)).contains("\"trace_id\":\"" + TRACE_ID + "\"");
 
         List<OtlpReceiver.ReceivedSpan> spans = receiver.spans();
         OtlpReceiver.ReceivedSpan server = spans.stream().filter(s -> s.kind() == 2).findFirst().orElseThrow();
