@@ -11,15 +11,20 @@ tag=${1:-modelhub:0.1.0}
   || ./mvnw -q -B -DskipTests package
 sh deploy/image/jlink.sh "$JAVA_HOME" target/modelhub.jar target/image/jre
 if ! podman image exists localhost/modelhub-base:bookworm; then
-  mmdebstrap --variant=minbase --include=bash,passwd --mode=unshare bookworm target/image/base.tar
+  mmdebstrap --variant=minbase --include=bash,passwd bookworm target/image/base.tar "${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
   podman import target/image/base.tar localhost/modelhub-base:bookworm
 fi
-podman build --build-arg ARTIFACTS=prebuilt --build-arg BASE_IMAGE=localhost/modelhub-base:bookworm -t "$tag" .
-id=$(podman run -d -p 127.0.0.1:18090:8080 -e MODELHUB_ADMIN_KEY="mh-imagecheck.$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$tag")
+podman build --format docker --build-arg ARTIFACTS=prebuilt --build-arg BASE_IMAGE=localhost/modelhub-base:bookworm -t "$tag" .
+# Host networking: no port mapping (and no iptables) needed inside a build container; the hub listens on 18090.
+id=$(podman run -d --network host -e MODELHUB_PORT=18090 \
+  -e MODELHUB_ADMIN_KEY="mh-imagecheck.$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$tag")
 trap 'podman rm -f "$id" >/dev/null' EXIT
 for _ in $(seq 1 60); do
   if curl -sf http://127.0.0.1:18090/health/ready >/dev/null; then
-    echo "image $tag answers /health/ready"; podman exec "$id" id; exit 0
+    echo "image $tag answers /health/ready as $(podman exec "$id" id -un) (uid $(podman exec "$id" id -u))"
+    podman inspect --format 'healthcheck: {{.Config.Healthcheck.Test}}' "$tag" 2>/dev/null || true
+    podman image ls "$tag"
+    exit 0
   fi
   sleep 1
 done
