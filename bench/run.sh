@@ -12,8 +12,7 @@ command -v nginx >/dev/null || { echo "bench: needs nginx (apt-get install nginx
 
 OUT=bench/out; rm -rf "$OUT"; mkdir -p "$OUT"/{body,proxy,fastcgi,uwsgi,scgi}
 DIR=$(cd "$OUT" && pwd)
-# Ports: BENCH_PORT_BASE+1..3 (default 18081..18083); another base lets two runs share a machine.
-BASE=${BENCH_PORT_BASE:-18080}; UP=$((BASE + 1)); PROXY=$((BASE + 2)); HUB=$((BASE + 3))
+UP=18081; PROXY=18082; HUB=18083
 sed -e "s#@DIR@#$DIR#g" -e "s#@UPSTREAM_PORT@#$UP#g" -e "s#@PROXY_PORT@#$PROXY#g" bench/nginx.conf.template > "$DIR/nginx.conf"
 
 [ -f target/modelhub.jar ] && [ -z "$(find src/main pom.xml -newer target/modelhub.jar -print -quit)" ] \

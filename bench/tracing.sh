@@ -5,13 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-5}; ROUNDS=${2:-2}
-export BENCH_PORT_BASE=${BENCH_PORT_BASE:-28080}
 mkdir -p bench/out-tracing
 trap 'rm -f bench/hub-extra.yaml' EXIT
 for round in $(seq 1 "$ROUNDS"); do
   rm -f bench/hub-extra.yaml
   bench/run.sh "$SECS" > "bench/out-tracing/off-$round.txt"
-  echo "telemetry: {otlp_endpoint: \"http://127.0.0.1:$((BENCH_PORT_BASE + 1))\"}" > bench/hub-extra.yaml
+  # The mock upstream's nginx (bench/run.sh's port 18081) is the OTLP sink.
+  echo 'telemetry: {otlp_endpoint: "http://127.0.0.1:18081"}' > bench/hub-extra.yaml
   bench/run.sh "$SECS" > "bench/out-tracing/on-$round.txt"
   grep -h '^hub ' "bench/out-tracing/off-$round.txt" | sed 's/^/tracing off: /'
   grep -h '^hub ' "bench/out-tracing/on-$round.txt" | sed 's/^/tracing on:  /'
