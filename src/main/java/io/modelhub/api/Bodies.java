@@ -29,6 +29,7 @@ public final class Bodies {
             if (body.length > maxBytes) {
                 throw tooLarge();
             }
+            RequestFacts.body(body);
             return body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

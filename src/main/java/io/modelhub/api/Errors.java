@@ -34,6 +34,7 @@ public final class Errors {
     }
 
     public void send(ServerResponse res, ApiException e) {
+        RequestFacts.error(e.type());
         res.status(Status.create(e.status()));
         for (Map.Entry<String, String> h : e.headers().entrySet()) {
             res.header(HeaderNames.create(h.getKey()), h.getValue());

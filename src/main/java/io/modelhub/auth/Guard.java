@@ -1,6 +1,7 @@
 package io.modelhub.auth;
 
 import io.modelhub.api.ApiException;
+import io.modelhub.api.RequestFacts;
 
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -41,6 +42,7 @@ public final class Guard {
     public Handler require(Scope scope, Authed h) {
         return (req, res) -> {
             Principal caller = authenticator.authenticate(req);
+            RequestFacts.caller(caller.keyId());
             if (!caller.has(scope)) {
                 throw ApiException.forbidden("This route needs the '" + scope.wireName() + "' scope; your credential has '"
                         + caller.scope().wireName() + "'.", "insufficient_scope");

@@ -37,21 +37,21 @@ public final class CatalogEndpoints {
     private final LiveCatalog live;
     private final Health health;
     private final HubConfig.Server server;
-    private final Supplier<HubConfig> reread;
+    private final Supplier<Catalog> reload;
     private volatile CatalogView view;
 
     /**
-     * {@code reread} reads the configuration again (same file, environment and flags as at start-up) and
-     * throws {@link ConfigException} when it cannot be used.
+     * {@code reload} reads the configuration again (same file, environment and flags as at start-up), installs
+     * it and answers the new catalog; it throws {@link ConfigException}, changing nothing, when it cannot be used.
      */
     public CatalogEndpoints(ObjectMapper json, CatalogHolder holder, LiveCatalog live, Health health, HubConfig.Server server,
-            Supplier<HubConfig> reread) {
+            Supplier<Catalog> reload) {
         this.json = json;
         this.holder = holder;
         this.live = live;
         this.health = health;
         this.server = server;
-        this.reread = reread;
+        this.reload = reload;
     }
 
     /** The view of the catalog in force, rebuilt lazily the first time a new snapshot is seen. */
@@ -127,7 +127,7 @@ public final class CatalogEndpoints {
     public void reload(ServerRequest req, ServerResponse res, Principal caller) {
         Catalog next;
         try {
-            next = live.reload(reread.get());
+            next = reload.get();
         } catch (ConfigException e) {
             throw ApiException.badRequest("The configuration was not reloaded, the catalog in force is unchanged: " + e.getMessage(),
                     null, "invalid_config");

@@ -72,14 +72,8 @@ public final class ModelCalls {
     /** {@link #start(Principal, ChatRequest, long, String, String, ServerResponse)}, each offering's provider called as {@code upstream} gives it. */
     public Started start(Principal caller, ChatRequest request, long promptBytes, String requestId, String providerHeader,
                          ServerResponse res, Router.Upstream upstream) {
-        Model model = allowed(caller, request.model());
-        if (model.capabilities().contains(Capability.EMBEDDINGS)) {
-            throw ApiException.badRequest("Model '" + model.id() + "' is an embedding model: send it to POST /v1/embeddings.",
-                    "model", "model_not_supported");
-        }
-        Admission admission = admit(caller, model, promptBytes, request.maxOutputTokens(), requestId, res);
-        return route(caller, model, promptBytes, requestId, admission,
-                () -> router.route(model, request, requestId, providerHeader, upstream));
+        Admitted admitted = admit(caller, request, promptBytes, requestId, res);
+        return route(admitted, () -> router.route(admitted.model(), request, requestId, providerHeader, upstream));
     }
 
     /**
@@ -94,30 +88,44 @@ public final class ModelCalls {
                     "model", "model_not_supported");
         }
         // An embedding produces no output tokens: its worst case is its input.
-        Admission admission = admit(caller, model, promptBytes, 0L, requestId, res);
-        return route(caller, model, promptBytes, requestId, admission,
-                () -> router.routeEmbeddings(model, request, requestId, providerHeader));
+        Admitted admitted = admitted(caller, model, promptBytes, 0L, requestId, res);
+        return route(admitted, () -> router.routeEmbeddings(model, request, requestId, providerHeader));
+    }
+
+    /** A call admitted but not routed (yet): an answer from the response cache needs no upstream. */
+    public record Admitted(Model model, CallMeter.Call call) {}
+
+    /**
+     * Every check of {@link #start} but the routing: the model exists, is allowed and is a chat model, the
+     * limits admit the call (rate-limit headers set on {@code res}); metering has started.
+     */
+    public Admitted admit(Principal caller, ChatRequest request, long promptBytes, String requestId, ServerResponse res) {
+        Model model = allowed(caller, request.model());
+        if (model.capabilities().contains(Capability.EMBEDDINGS)) {
+            throw ApiException.badRequest("Model '" + model.id() + "' is an embedding model: send it to POST /v1/embeddings.",
+                    "model", "model_not_supported");
+        }
+        return admitted(caller, model, promptBytes, request.maxOutputTokens(), requestId, res);
     }
 
     /**
      * Rate limits and budget: 429 here, before any upstream is called. Its worst case (prompt plus the most
      * output it may produce) is reserved until the call is metered.
      */
-    private Admission admit(Principal caller, Model model, long promptBytes, Long maxOutputTokens, String requestId, ServerResponse res) {
+    private Admitted admitted(Principal caller, Model model, long promptBytes, Long maxOutputTokens, String requestId, ServerResponse res) {
         Admission admission = limiter.admit(caller,
                 Demand.of(model.offerings(), CallMeter.estimatePromptTokens(promptBytes), maxOutputTokens), requestId);
         admission.applyTo(res);
-        return admission;
-    }
-
-    private Started route(Principal caller, Model model, long promptBytes, String requestId, Admission admission,
-                          java.util.function.Supplier<Routed> routing) {
         CallMeter.Call call = meter.start(caller, model.id(), requestId, promptBytes, CallMeter.Origin.DIRECT);
         call.afterFinish(() -> limiter.release(admission));
+        return new Admitted(model, call);
+    }
+
+    private Started route(Admitted admitted, java.util.function.Supplier<Routed> routing) {
         try {
-            return new Started(model, routing.get(), call);
+            return new Started(admitted.model(), routing.get(), admitted.call());
         } catch (ApiException e) {
-            call.fail(e.status(), e.type());
+            admitted.call().fail(e.status(), e.type());
             throw e;
         }
     }

@@ -42,6 +42,14 @@ public final class ConfigLoader {
     }
 
     public HubConfig load(Flags flags) {
+        Path file = file(flags);
+        JsonNode root = file == null ? JsonNodeFactory.instance.objectNode() : read(file);
+        String name = file == null ? "(no config file)" : file.toString();
+        return parse(new ConfigNode(name, "", root), flags);
+    }
+
+    /** The config file these flags and this environment name ({@code --config}, {@code MODELHUB_CONFIG}, ./modelhub.yaml), or null. */
+    public Path file(Flags flags) {
         Path file = flags.config();
         if (file == null && env.get("MODELHUB_CONFIG") != null && !env.get("MODELHUB_CONFIG").isBlank()) {
             file = Path.of(env.get("MODELHUB_CONFIG"));
@@ -49,9 +57,7 @@ public final class ConfigLoader {
         if (file == null && Files.isRegularFile(Path.of("modelhub.yaml"))) {
             file = Path.of("modelhub.yaml");
         }
-        JsonNode root = file == null ? JsonNodeFactory.instance.objectNode() : read(file);
-        String name = file == null ? "(no config file)" : file.toString();
-        return parse(new ConfigNode(name, "", root), flags);
+        return file;
     }
 
     /** Parses YAML text as if it were the config file named {@code name}; used by reload and tests. */
@@ -135,7 +141,7 @@ public final class ConfigLoader {
 
     private HubConfig parse(ConfigNode root, Flags flags) {
         root.onlyFields(Set.of("server", "store", "providers", "models", "routing", "sandbox", "catalog", "data_dir", "auth", "limits",
-                "usage", "metrics"));
+                "usage", "metrics", "logging", "cache", "telemetry"));
 
         ConfigNode s = root.child("server").onlyFields(Set.of("host", "port", "max_body_bytes", "public_base_url",
                 "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms"));
@@ -200,7 +206,8 @@ public final class ConfigLoader {
         HubConfig.Metrics metrics = new HubConfig.Metrics(m.bool("require_admin", false));
 
         return new HubConfig(server, dataDir, new HubConfig.Store(storeUrl), providers, models, routing, sandbox, catalog,
-                auth(root.child("auth")), limits(root.child("limits")), usage(root.child("usage")), metrics, env);
+                auth(root.child("auth")), limits(root.child("limits")), usage(root.child("usage")), metrics,
+                Operations.parse(root, env), env);
     }
 
     /** The providers and models of a catalog file (the built-in one is in this same format, plus api_key_env and local). */

@@ -23,6 +23,7 @@ public record HubConfig(
         Limits limits,
         Usage usage,
         Metrics metrics,
+        Operations operations,
         Map<String, String> environment) {
 
     /** HTTP listener settings. {@code publicBaseUrl} is null when it should follow the request's Host. */

@@ -31,7 +31,7 @@ public final class Limiter implements UsageListener {
 
     private record Pending(String keyId, long tpm, long estimate) {}
 
-    private final HubConfig.Limits defaults;
+    private volatile HubConfig.Limits defaults;
     private final LimitsLookup lookup;
     private final Budgets budgets;
     private final BucketSource buckets;
@@ -53,6 +53,11 @@ public final class Limiter implements UsageListener {
      * @param estimatedTokens the tokens the request is expected to use (e.g. body bytes / 4)
      * @param requestId the id the usage record of this request will carry, to settle the estimate
      */
+    /** Takes a reloaded configuration's default limits for the calls admitted from now on. */
+    public void reconfigure(HubConfig.Limits next) {
+        this.defaults = next;
+    }
+
     public Admission admit(Principal caller, long estimatedTokens, String requestId) {
         return admit(caller, Demand.ofPrompt(estimatedTokens), requestId);
     }
@@ -129,6 +134,7 @@ public final class Limiter implements UsageListener {
     }
 
     private Admission admitRates(String keyId, KeyLimits limits, long estimatedTokens, String requestId, Budgets.Hold hold) {
+        HubConfig.Limits defaults = this.defaults;
         Integer rpm = limits.rpm() != null ? limits.rpm() : defaults.rpm();
         Integer tpm = limits.tpm() != null ? limits.tpm() : defaults.tpm();
 

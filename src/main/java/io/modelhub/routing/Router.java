@@ -6,6 +6,7 @@ import io.modelhub.catalog.Health;
 import io.modelhub.catalog.Model;
 import io.modelhub.catalog.Offering;
 import io.modelhub.config.HubConfig;
+import io.modelhub.telemetry.AttemptSpans;
 import io.modelhub.providers.ChatCall;
 import io.modelhub.providers.EmbeddingCall;
 import io.modelhub.providers.Provider;
@@ -31,9 +32,10 @@ import java.util.Map;
  */
 public final class Router {
     private final ProviderRegistry providers;
-    private final HubConfig.Routing config;
-    private final Policy policy;
-    private final Backoff backoff;
+    // Replaced together by a configuration reload; a request reads each once, so it keeps the settings it began with.
+    private volatile HubConfig.Routing config;
+    private volatile Policy policy;
+    private volatile Backoff backoff;
     private final Breakers breakers;
     private final Measurements measurements;
     private final CallListener listener;
@@ -100,6 +102,27 @@ public final class Router {
      * Sends the request to the best offering that answers. {@code providerHeader} is the request's
      * {@code x-modelhub-provider} header, or null.
      */
+    // Set when tracing is on; null: attempts are not traced.
+    private volatile AttemptSpans attemptSpans;
+
+    /** Traces each upstream attempt with a span from {@code spans}. */
+    public void traceAttempts(AttemptSpans spans) {
+        this.attemptSpans = spans;
+    }
+
+    /**
+     * Takes a reloaded configuration's policy, fallbacks, attempts and backoff for the requests that start
+     * from now on. Breaker thresholds and measurement windows keep their start-up values (and the state
+     * they have gathered).
+     */
+    public void reconfigure(HubConfig.Routing next) {
+        Policy p = Policy.of(next.policy());
+        Backoff b = new Backoff(next.backoff());
+        this.policy = p;
+        this.backoff = b;
+        this.config = next;
+    }
+
     public Routed route(Model model, ChatRequest request, String requestId, String providerHeader) {
         return route(model, request, requestId, providerHeader, Upstream.AS_IS);
     }
@@ -138,6 +161,8 @@ public final class Router {
     }
 
     private Routed route(Model model, ChatRequest request, String providerHeader, Send send) {
+        HubConfig.Routing config = this.config;
+        Backoff backoff = this.backoff;
         List<Candidate> plan = plan(model, request, providerHeader);
         List<Attempt> queue = new ArrayList<>(plan.size());
         for (Candidate c : plan) {
@@ -164,11 +189,20 @@ public final class Router {
                 attempts++;
                 called = true;
                 a.tries++;
+                AttemptSpans spans = attemptSpans;
+                AttemptSpans.Attempt traced = spans == null ? null
+                        : spans.start(model.id(), offering.providerId(), offering.upstreamModel(), attempts);
                 try {
                     UpstreamReply reply = send.send(provider, offering, upstreamBody(request, a.candidate));
+                    if (traced != null) {
+                        traced.answered();
+                    }
                     return new Routed(offering, attempts, a.candidate.dropped(), reply);
                 } catch (UpstreamException e) {
                     if (isClientError(e)) {
+                        if (traced != null) {
+                            traced.failed(e.kind().name().toLowerCase(java.util.Locale.ROOT), e.status(), e.getMessage(), null);
+                        }
                         throw UpstreamErrors.passThrough(e);
                     }
                     failures.add(e);
@@ -178,6 +212,15 @@ public final class Router {
                     } else {
                         a.notBefore = System.nanoTime() + wait.toNanos();
                     }
+                    if (traced != null) {
+                        String kind = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+                        traced.failed(kind, e.status(), e.getMessage(), e.status() > 0 ? "upstream_" + e.status() : kind);
+                    }
+                } catch (RuntimeException | Error e) {
+                    if (traced != null) {
+                        traced.failed("internal", 0, e.toString(), null);
+                    }
+                    throw e;
                 }
             }
             if (!called) {
@@ -223,6 +266,8 @@ public final class Router {
      * changes nothing: {@link #route} tries these in this order.
      */
     public List<Candidate> plan(Model model, ChatRequest request, String providerHeader) {
+        HubConfig.Routing config = this.config;
+        Policy policy = this.policy;
         Steering steering = Steering.of(request.body().get(ParameterRules.STEERING), providerHeader, id -> providers.get(id) != null);
         List<Offering> live = new ArrayList<>(model.offerings().size());
         List<Offering> offered = new ArrayList<>(model.offerings().size());

@@ -25,6 +25,11 @@ import io.modelhub.limits.KeyLimits;
 import io.modelhub.limits.Limiter;
 import io.modelhub.limits.RedisBucketSource;
 import io.modelhub.apis.MoreApis;
+import io.modelhub.cache.ResponseCache;
+import io.modelhub.ops.AccessLog;
+import io.modelhub.telemetry.AttemptSpans;
+import io.modelhub.telemetry.Tracing;
+import io.modelhub.ops.ConfigReload;
 import io.modelhub.pipelines.Pipelines;
 import io.modelhub.portal.Portal;
 import io.modelhub.responses.Responses;
@@ -96,6 +101,10 @@ public final class Hub implements AutoCloseable {
     private final UsageEndpoint usage;
     private final HttpLayer http;
     private final Portal portal = new Portal();
+    private final AccessLog accessLog;
+    private final Tracing tracing;
+    private final ResponseCache responseCache;
+    private final ConfigReload<io.modelhub.catalog.Catalog> configReload;
     private WebServer server;
 
     /** A hub whose catalog reload rebuilds from this same configuration (nothing to re-read). */
@@ -124,7 +133,7 @@ public final class Hub implements AutoCloseable {
             }
             return provider.listModels(timeout);
         });
-        this.catalogEndpoints = new CatalogEndpoints(json, catalog, liveCatalog, health, config.server(), reread);
+        this.catalogEndpoints = new CatalogEndpoints(json, catalog, liveCatalog, health, config.server(), this::reloadConfig);
         this.catalogEndpoints.view();
         this.healthEndpoint = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
         this.openApi = new OpenApiEndpoint(json);
@@ -148,8 +157,17 @@ public final class Hub implements AutoCloseable {
                 config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()), users.sessions());
         this.guard = new Guard(authenticator);
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
-        this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors);
+        this.responseCache = ResponseCache.create(config.operations().cache(), redis, json, metrics.registry());
+        this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors, responseCache);
         this.moreApis = new MoreApis(json, bodies, modelCalls, errors, log);
+        // One reload for the endpoint, the file watcher and SIGHUP: the catalog is rebuilt first (it refuses a
+        // configuration it cannot use, changing nothing), then routing and limits take the new settings.
+        this.configReload = new ConfigReload<>(reread, next -> {
+            io.modelhub.catalog.Catalog built = liveCatalog.reload(next);
+            router.reconfigure(next.routing());
+            limiter.reconfigure(next.limits());
+            return built;
+        });
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
         this.responses = new Responses(json, bodies, modelCalls, store, catalog);
         UsageStore usageStore = new UsageStore(store);
@@ -159,6 +177,15 @@ public final class Hub implements AutoCloseable {
             metering.add(usageWriter);
         }
         metering.add(metrics);
+        this.tracing = Tracing.create(config.operations().telemetry());
+        if (tracing != null) {
+            router.traceAttempts(new AttemptSpans(tracing.tracer()));
+            metering.add(tracing);
+        }
+        this.accessLog = AccessLog.open(config.operations().logging(), json);
+        if (accessLog != null) {
+            metering.add(accessLog);
+        }
         metrics.breakerStates(this::breakerStates);
         router.observeFailures(metrics::upstreamFailed);
     }
@@ -239,13 +266,21 @@ public final class Hub implements AutoCloseable {
     @Override
     public void close() {
         draining.set(true);
+        configReload.close();
         if (server != null) {
             server.stop();
         }
         if (usageWriter != null) {
             usageWriter.close();
         }
+        if (accessLog != null) {
+            accessLog.close();
+        }
         liveCatalog.close();
+        responseCache.close();
+        if (tracing != null) {
+            tracing.close();
+        }
         providers.close();
         keys.close();
         budgets.close();
@@ -345,6 +380,33 @@ public final class Hub implements AutoCloseable {
     /** The background usage writer, or null when {@code usage.enabled} is false. */
     public UsageWriter usageWriter() {
         return usageWriter;
+    }
+
+    /** Re-reads and installs the configuration; throws {@link io.modelhub.config.ConfigException}, changing nothing, when it is invalid. */
+    private io.modelhub.catalog.Catalog reloadConfig() {
+        return configReload.reload();
+    }
+
+    /**
+     * Hot reload: also re-reads {@code file} whenever it changes (null: no file to watch) and, with
+     * {@code onHangup}, on {@code SIGHUP}.
+     */
+    public Hub reloadOnChange(java.nio.file.Path file, boolean onHangup) {
+        configReload.watch(file);
+        if (onHangup) {
+            configReload.onHangup();
+        }
+        return this;
+    }
+
+    /** Tracing, or null when no OTLP endpoint is configured. */
+    public Tracing tracing() {
+        return tracing;
+    }
+
+    /** The access log, or null when {@code logging.access} is off. */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     public HealthEndpoint healthEndpoint() {

@@ -27,6 +27,12 @@ public final class Routes {
         Guard guard = hub.guard();
         r.addFilter(hub.httpLayer().filter());
         r.addFilter(new RequestIds());
+        if (hub.tracing() != null) {
+            r.addFilter(hub.tracing());
+        }
+        if (hub.accessLog() != null) {
+            r.addFilter(hub.accessLog());
+        }
         r.addFilter(new RequestMetrics(hub.metrics().registry()));
 
         // operations (section 7): no credential

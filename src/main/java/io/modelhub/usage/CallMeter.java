@@ -12,6 +12,9 @@ public final class CallMeter {
     /** About four bytes of JSON per token: the up-front estimate for limits, and for streams cut short. */
     private static final int BYTES_PER_TOKEN = 4;
 
+    /** The provider a call answered from the response cache is metered under. */
+    public static final String CACHE_PROVIDER = "cache";
+
     private final Metering metering;
 
     public CallMeter(Metering metering) {
@@ -117,6 +120,27 @@ public final class CallMeter {
                 afterFinish.run();
             }
             return new Metered(id, provider, used, cost, latencyMs);
+        }
+
+        /**
+         * Ends a call answered from the response cache: its tokens as the cached answer reports them, no
+         * upstream cost, and {@link #CACHE_PROVIDER} as its provider so usage shows cached calls apart.
+         */
+        public Metered finishCached(TokenUsage usage) {
+            if (finished) {
+                throw new IllegalStateException("call " + requestId + " was already metered");
+            }
+            finished = true;
+            long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
+            String id = UsageRecord.newId();
+            metering.record(new UsageRecord(id, startedMs, caller.keyId(), modelId, CACHE_PROVIDER,
+                    origin.pipelineId(), origin.deploymentId(), origin.pipelineVersion(), origin.test(),
+                    usage.promptTokens(), usage.completionTokens(), 0.0, latencyMs,
+                    firstTokenNanos == 0 ? null : (firstTokenNanos - startedNanos) / 1_000_000, 200, null, requestId, caller.userId()));
+            if (afterFinish != null) {
+                afterFinish.run();
+            }
+            return new Metered(id, CACHE_PROVIDER, usage, 0.0, latencyMs);
         }
 
         /** Ends a call that never reached an upstream (refused by routing): no tokens, no provider. */

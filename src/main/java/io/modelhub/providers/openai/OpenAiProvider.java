@@ -10,6 +10,7 @@ import io.modelhub.providers.EmbeddingCall;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.UpstreamException;
+import io.modelhub.telemetry.Traceparent;
 import io.modelhub.providers.UpstreamReply;
 import io.modelhub.providers.http.Exchange;
 import io.modelhub.providers.http.ProxyConfig;
@@ -109,6 +110,10 @@ public final class OpenAiProvider implements Provider {
                 .append(call.stream() ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n");
         if (call.requestId() != null) {
             head.append("X-Request-Id: ").append(call.requestId()).append("\r\n");
+        }
+        String traceparent = Traceparent.current();
+        if (traceparent != null) {
+            head.append("traceparent: ").append(traceparent).append("\r\n");
         }
         head.append("Content-Length: ").append(payload.length).append("\r\n\r\n");
 
