@@ -19,6 +19,7 @@ public final class ProviderKinds {
                 (info, c) -> new OpenAiProvider(info, c.json(), c.proxies())));
         add(io.modelhub.providers.anthropic.AnthropicProvider.KIND);
         add(io.modelhub.providers.azure.AzureProvider.KIND);
+        add(io.modelhub.providers.gemini.GeminiProvider.KIND);
         add(new ProviderKind("sandbox", Set.of(), Set.of(), null, false,
                 (info, c) -> new SandboxProvider(c.json(), c.sandboxTokenDelay())));
     }

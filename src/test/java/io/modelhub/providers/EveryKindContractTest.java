@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.testing.AnthropicWire;
 import io.modelhub.testing.AzureWire;
+import io.modelhub.testing.GeminiWire;
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.testing.OpenAiWire;
 import io.modelhub.testing.TestHub;
@@ -29,7 +30,7 @@ class EveryKindContractTest {
             + "\"description\":\"Weather of a city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
 
     static Stream<Wire> kinds() {
-        return Stream.of(new OpenAiWire(), new AnthropicWire(), new AzureWire());
+        return Stream.of(new OpenAiWire(), new AnthropicWire(), new AzureWire(), new GeminiWire());
     }
 
     private static String yaml(MockUpstream... upstreams) {
