@@ -3,6 +3,7 @@ package io.modelhub.catalog;
 import io.modelhub.config.ConfigException;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
+import io.modelhub.config.KindSettings;
 import io.modelhub.config.Secret;
 import io.modelhub.providers.ProviderKind;
 import io.modelhub.providers.ProviderKinds;
@@ -100,13 +101,14 @@ public final class CatalogLoader {
                 throw new ConfigException(where + ": '" + p.id() + "': kind must be one of " + String.join(", ", ProviderKinds.names())
                         + " (was '" + p.kind() + "')");
             }
-            String baseUrl = p.baseUrl() != null ? p.baseUrl() : kind.defaultBaseUrl();
+            KindSettings settings = p.settings() == null ? KindSettings.NONE : p.settings();
+            String baseUrl = p.baseUrl() != null ? p.baseUrl() : kind.defaultBaseUrl().apply(settings);
             if (kind.network() && baseUrl == null) {
                 throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind " + kind.name());
             }
             providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), baseUrl, key, local,
                     Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),
-                    p.docs(), p.source(), p.settings()));
+                    p.docs(), p.source(), settings));
             enabled.put(p.id(), p);
         }
 

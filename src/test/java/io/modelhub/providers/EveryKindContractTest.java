@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.testing.AnthropicWire;
 import io.modelhub.testing.AzureWire;
+import io.modelhub.testing.BedrockWire;
 import io.modelhub.testing.GeminiWire;
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.testing.OpenAiWire;
@@ -30,7 +31,7 @@ class EveryKindContractTest {
             + "\"description\":\"Weather of a city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
 
     static Stream<Wire> kinds() {
-        return Stream.of(new OpenAiWire(), new AnthropicWire(), new AzureWire(), new GeminiWire());
+        return Stream.of(new OpenAiWire(), new AnthropicWire(), new AzureWire(), new GeminiWire(), new BedrockWire());
     }
 
     private static String yaml(MockUpstream... upstreams) {
@@ -66,7 +67,7 @@ class EveryKindContractTest {
             assertThat(body.path("usage").path("prompt_tokens").asLong()).isEqualTo(Wire.PROMPT_TOKENS);
             assertThat(body.path("usage").path("completion_tokens").asLong()).isEqualTo(Wire.COMPLETION_TOKENS);
             assertThat(r.header("x-modelhub-provider")).isEqualTo("p0");
-            UsageRecord rec = rows.records().getLast();
+            UsageRecord rec = rows.awaitRecord(1);
             assertThat(rec.promptTokens()).isEqualTo(Wire.PROMPT_TOKENS);
             assertThat(rec.completionTokens()).isEqualTo(Wire.COMPLETION_TOKENS);
         }
@@ -97,7 +98,7 @@ class EveryKindContractTest {
             assertThat(JSON.readTree(events.getFirst()).path("choices").get(0).path("delta").path("role").asText()).isEqualTo("assistant");
             assertThat(text.toString()).isEqualTo("t0 t1 t2 t3 t4 ");
             assertThat(finish).isEqualTo("stop");
-            UsageRecord rec = rows.records().getLast();
+            UsageRecord rec = rows.awaitRecord(1);
             assertThat(rec.promptTokens()).isEqualTo(Wire.PROMPT_TOKENS);
             assertThat(rec.completionTokens()).isEqualTo(5);
 
@@ -225,7 +226,7 @@ class EveryKindContractTest {
             }
             assertThat(events.getLast()).contains("\"error\"");
             assertThat(events).noneMatch(e -> e.equals("[DONE]"));
-            UsageRecord rec = rows.records().getLast();
+            UsageRecord rec = rows.awaitRecord(1);
             assertThat(rec.promptTokens()).isPositive();
             assertThat(rec.errorType()).isNotNull();
         }
