@@ -104,7 +104,8 @@ public final class CatalogLoader {
             KindSettings settings = p.settings() == null ? KindSettings.NONE : p.settings();
             String baseUrl = p.baseUrl() != null ? p.baseUrl() : kind.defaultBaseUrl().apply(settings);
             if (kind.network() && baseUrl == null) {
-                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind " + kind.name());
+                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind " + kind.name()
+                        + (kind.settings().contains("region") ? " (or a region, from which it is derived)" : ""));
             }
             providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), baseUrl, key, local,
                     Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),

@@ -58,7 +58,7 @@ class CatalogConfigTest {
     @Test
     void builtInCatalogParsesWithDatesAsText() {
         ConfigLoader.CatalogEntries builtin = CatalogLoader.readBuiltin();
-        assertThat(builtin.providers()).hasSize(11);
+        assertThat(builtin.providers()).hasSize(12);
         assertThat(builtin.models()).hasSize(20);
         assertThat(builtin.providers().getFirst().asOf()).isEqualTo("2026-11-23");
         assertThat(builtin.providers()).allSatisfy(p -> assertThat(p.baseUrl()).doesNotEndWith("/"));
