@@ -46,7 +46,7 @@ class ShutdownLosesNoUsageTest {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.modelhub.ModelHub", "serve", "--config", config.toString(), "--port", Integer.toString(port),
+                "io.modelhub.server.ModelHub", "serve", "--config", config.toString(), "--port", Integer.toString(port),
                 "--data-dir", dir.toString());
         pb.environment().put("MODELHUB_ADMIN_KEY", TestHub.ADMIN_KEY);
         pb.environment().remove("MODELHUB_STORE_URL");
