@@ -85,6 +85,11 @@ public final class CatalogLoader {
             if (key == null && p.apiKeyEnv() != null) {
                 key = Secret.ofNullable(config.env(p.apiKeyEnv()));
             }
+            ProviderKind kindOf = ProviderKinds.of(p.kind());
+            for (int i = 0; key == null && kindOf != null && i < kindOf.keyEnv().size(); i++) {
+                // The kind's own variables (ANTHROPIC_API_KEY, GEMINI_API_KEY or GOOGLE_API_KEY...): API.md section 11.
+                key = Secret.ofNullable(config.env(kindOf.keyEnv().get(i)));
+            }
             boolean local = Boolean.TRUE.equals(p.local());
             // A built-in remote provider needs its key; a built-in local one must be asked for by name,
             // since probing localhost ports nobody configured would only produce noise.

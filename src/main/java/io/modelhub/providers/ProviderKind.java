@@ -5,6 +5,7 @@ import io.modelhub.catalog.ProviderInfo;
 import io.modelhub.config.KindSettings;
 import io.modelhub.providers.http.ProxyConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -19,9 +20,17 @@ import java.util.function.Function;
  * @param defaultBaseUrl the base URL when the configuration gives none, from the kind's settings (bedrock's
  *                       depends on its region); returning null means {@code base_url} is required
  * @param network        false for the built-in sandbox, which needs no base URL and no key
+ * @param keyEnv         environment variables holding the kind's API key, tried in order when a provider
+ *                       of this kind has neither {@code api_key} nor a set {@code api_key_env}
  */
 public record ProviderKind(String name, Set<String> settings, Set<String> secretSettings,
-                           Function<KindSettings, String> defaultBaseUrl, boolean network, Factory factory) {
+                           Function<KindSettings, String> defaultBaseUrl, boolean network, Factory factory, List<String> keyEnv) {
+
+    /** A kind with no API key variables of its own. */
+    public ProviderKind(String name, Set<String> settings, Set<String> secretSettings,
+                        Function<KindSettings, String> defaultBaseUrl, boolean network, Factory factory) {
+        this(name, settings, secretSettings, defaultBaseUrl, network, factory, List.of());
+    }
 
     /** A default base URL that does not depend on the settings (null: none). */
     public static Function<KindSettings, String> fixed(String url) {

@@ -86,6 +86,17 @@ class GeminiProviderTest {
     }
 
     @Test
+    void keyComesFromGoogleApiKeyWhenNeitherTheConfigNorGeminiApiKeyHasOne() {
+        try (MockUpstream up = new MockUpstream(new GeminiWire());
+             TestHub hub = TestHub.start(yaml(up).replace("    api_key: gemini-secret-key\n", ""), java.util.Map.of("GOOGLE_API_KEY", "google-env-key"))) {
+            assertThat(hub.post("/v1/chat/completions", "{\"model\":\"google/gemini-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").status())
+                    .isEqualTo(200);
+            assertThat(up.last().header("x-goog-api-key")).isEqualTo("google-env-key");
+            assertThat(up.last().path()).doesNotContain("key=");
+        }
+    }
+
+    @Test
     void streamingUsesStreamGenerateContentWithSse() {
         try (MockUpstream up = new MockUpstream(new GeminiWire()); TestHub hub = TestHub.start(yaml(up))) {
             try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions",

@@ -28,7 +28,8 @@ import java.util.Set;
 public final class AnthropicProvider implements Provider {
     /** The kind's registry entry. */
     public static final ProviderKind KIND = new ProviderKind("anthropic", Set.of("version"), Set.of(),
-            ProviderKind.fixed("https://api.anthropic.com"), true, (info, c) -> new AnthropicProvider(info, new ChatShape(c.json()), c));
+            ProviderKind.fixed("https://api.anthropic.com"), true, (info, c) -> new AnthropicProvider(info, new ChatShape(c.json()), c),
+            java.util.List.of("ANTHROPIC_API_KEY"));
 
     static final String DEFAULT_VERSION = "2023-06-01";
 

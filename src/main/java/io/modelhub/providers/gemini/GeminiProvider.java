@@ -29,7 +29,8 @@ import java.util.Set;
  */
 public final class GeminiProvider implements Provider {
     public static final ProviderKind KIND = new ProviderKind("gemini", Set.of(), Set.of(),
-            ProviderKind.fixed("https://generativelanguage.googleapis.com"), true, (info, c) -> new GeminiProvider(info, new ChatShape(c.json()), c));
+            ProviderKind.fixed("https://generativelanguage.googleapis.com"), true, (info, c) -> new GeminiProvider(info, new ChatShape(c.json()), c),
+            java.util.List.of("GEMINI_API_KEY", "GOOGLE_API_KEY"));
 
     private final String id;
     private final Upstream upstream;
