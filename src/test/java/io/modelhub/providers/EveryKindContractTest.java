@@ -178,6 +178,22 @@ class EveryKindContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
+    void severalChoicesAreEitherAnsweredOrRefusedAs400NeverSilentlyCutToOne(Wire wire) throws Exception {
+        try (MockUpstream up = new MockUpstream(wire); TestHub hub = TestHub.start(yaml(up))) {
+            TestHub.Response r = hub.post("/v1/chat/completions", ask(false, ",\"n\":2"));
+            if (wire instanceof OpenAiWire) {
+                assertThat(r.status()).isEqualTo(200); // passed through: the upstream itself answers n
+                assertThat(up.last().body().path("n").asInt()).isEqualTo(2);
+            } else {
+                assertThat(r.status()).isEqualTo(400);
+                assertThat(r.json().path("error").path("message").asText()).contains("n > 1");
+                assertThat(up.received()).isEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
     void overloadedOrRateLimitedUpstreamFallsBackToAnotherKind(Wire wire) throws Exception {
         try (MockUpstream first = new MockUpstream(wire); MockUpstream second = new MockUpstream(new OpenAiWire());
              TestHub hub = TestHub.start(yaml(first, second))) {

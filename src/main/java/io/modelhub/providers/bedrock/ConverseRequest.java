@@ -21,6 +21,7 @@ final class ConverseRequest {
 
     static ObjectNode of(ChatCall call, ChatShape shape, String providerId) throws UpstreamException {
         JsonNode in = call.body();
+        ChatShape.requireOneChoice(providerId, in, "bedrock");
         ObjectNode out = shape.json().createObjectNode();
         ArrayNode messages = out.putArray("messages");
         ArrayNode system = shape.json().createArrayNode();

@@ -22,6 +22,7 @@ final class GeminiRequest {
 
     static ObjectNode of(ChatCall call, ChatShape shape, String providerId) throws UpstreamException {
         JsonNode in = call.body();
+        ChatShape.requireOneChoice(providerId, in, "gemini");
         ObjectNode out = shape.json().createObjectNode();
         ArrayNode contents = out.putArray("contents");
         StringBuilder system = new StringBuilder();
@@ -105,7 +106,6 @@ final class GeminiRequest {
         number(in, gen, "presence_penalty", "presencePenalty");
         number(in, gen, "frequency_penalty", "frequencyPenalty");
         number(in, gen, "seed", "seed");
-        number(in, gen, "n", "candidateCount");
         Integer max = ChatShape.maxTokens(in);
         if (max != null) {
             gen.put("maxOutputTokens", max);
