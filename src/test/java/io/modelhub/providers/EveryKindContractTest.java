@@ -178,6 +178,30 @@ class EveryKindContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
+    void streamWhoseBodyEndsBeforeItsEndMarkerIsAnErrorForTranslatedKinds(Wire wire) throws Exception {
+        Wire cut = new io.modelhub.testing.WireAdapter(wire) {
+            @Override
+            public List<byte[]> streamEnd(String model, int tokens, JsonNode body) {
+                return List.of(); // the body ends cleanly, without finish reason or end event
+            }
+        };
+        try (MockUpstream up = new MockUpstream(cut); TestHub hub = TestHub.start(yaml(up))) {
+            List<String> events;
+            try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", ask(true, ""), TestHub.ADMIN_KEY)) {
+                assertThat(s.status()).isEqualTo(200);
+                events = s.rest();
+            }
+            if (wire instanceof OpenAiWire) {
+                assertThat(events.getLast()).isEqualTo("[DONE]"); // OpenAI-compatible servers may omit [DONE]: a clean end is an end
+            } else {
+                assertThat(events.getLast()).contains("\"error\"").contains("ended before");
+                assertThat(events).noneMatch(e -> e.equals("[DONE]"));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
     void severalChoicesAreEitherAnsweredOrRefusedAs400NeverSilentlyCutToOne(Wire wire) throws Exception {
         try (MockUpstream up = new MockUpstream(wire); TestHub hub = TestHub.start(yaml(up))) {
             TestHub.Response r = hub.post("/v1/chat/completions", ask(false, ",\"n\":2"));

@@ -226,6 +226,7 @@ public final class BedrockProvider implements Provider {
         private final Map<Integer, Integer> toolOfBlock = new HashMap<>();
         private int tools;
         private boolean roleSent;
+        private boolean stopped;
         private TokenUsage usage;
 
         Events(Upstream.Frames<AwsEventStream.Message> frames, String model) {
@@ -238,6 +239,9 @@ public final class BedrockProvider implements Provider {
         protected boolean pull() throws UpstreamException {
             AwsEventStream.Message m = frames.next();
             if (m == null) {
+                if (!stopped) {
+                    throw UpstreamException.protocol(id, "the stream ended before messageStop", null);
+                }
                 if (usage != null) {
                     emitUsage(shape.usageChunk(streamId, model, created, usage), usage);
                 }
@@ -287,6 +291,7 @@ public final class BedrockProvider implements Provider {
                     }
                 }
                 case "messageStop" -> {
+                    stopped = true;
                     String finish = stopReason(e.path("stopReason").asText(null));
                     if (finish != null) {
                         finish(finish);

@@ -156,6 +156,9 @@ public final class GeminiProvider implements Provider {
         protected boolean pull() throws UpstreamException {
             byte[] data = frames.next();
             if (data == null) {
+                if (!finished) {
+                    throw UpstreamException.protocol(id, "the stream ended before a finish reason", null);
+                }
                 if (usage != null) {
                     emitUsage(shape.usageChunk(responseId, model, created, usage), usage);
                 }
