@@ -3,6 +3,7 @@ package io.modelhub.catalog;
 import io.modelhub.config.ConfigException;
 import io.modelhub.config.ConfigLoader;
 import io.modelhub.config.HubConfig;
+import io.modelhub.config.KindSettings;
 import io.modelhub.config.Secret;
 import io.modelhub.providers.ProviderKind;
 import io.modelhub.providers.ProviderKinds;
@@ -84,6 +85,11 @@ public final class CatalogLoader {
             if (key == null && p.apiKeyEnv() != null) {
                 key = Secret.ofNullable(config.env(p.apiKeyEnv()));
             }
+            ProviderKind kindOf = ProviderKinds.of(p.kind());
+            for (int i = 0; key == null && kindOf != null && i < kindOf.keyEnv().size(); i++) {
+                // The kind's own variables (ANTHROPIC_API_KEY, GEMINI_API_KEY or GOOGLE_API_KEY...): API.md section 11.
+                key = Secret.ofNullable(config.env(kindOf.keyEnv().get(i)));
+            }
             boolean local = Boolean.TRUE.equals(p.local());
             // A built-in remote provider needs its key; a built-in local one must be asked for by name,
             // since probing localhost ports nobody configured would only produce noise.
@@ -100,13 +106,15 @@ public final class CatalogLoader {
                 throw new ConfigException(where + ": '" + p.id() + "': kind must be one of " + String.join(", ", ProviderKinds.names())
                         + " (was '" + p.kind() + "')");
             }
-            String baseUrl = p.baseUrl() != null ? p.baseUrl() : kind.defaultBaseUrl();
+            KindSettings settings = p.settings() == null ? KindSettings.NONE : p.settings();
+            String baseUrl = p.baseUrl() != null ? p.baseUrl() : kind.defaultBaseUrl().apply(settings);
             if (kind.network() && baseUrl == null) {
-                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind " + kind.name());
+                throw new ConfigException(where + ": '" + p.id() + "': base_url is required for kind " + kind.name()
+                        + (kind.settings().contains("region") ? " (or a region, from which it is derived)" : ""));
             }
             providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), baseUrl, key, local,
                     Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),
-                    p.docs(), p.source(), p.settings(), Boolean.TRUE.equals(p.responses())));
+                    p.docs(), p.source(), settings, Boolean.TRUE.equals(p.responses())));
             enabled.put(p.id(), p);
         }
 

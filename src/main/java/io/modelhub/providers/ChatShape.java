@@ -176,6 +176,18 @@ public final class ChatShape {
         return n != null && n.canConvertToInt() ? n.intValue() : null;
     }
 
+    /**
+     * Refuses {@code n} above 1 for a kind whose translation answers with one choice: silently
+     * answering one would look like the others were lost. Seen by the client as a 400 naming {@code n}.
+     */
+    public static void requireOneChoice(String providerId, JsonNode body, String kind) throws UpstreamException {
+        JsonNode n = body.get("n");
+        if (n != null && n.isNumber() && n.asInt() > 1) {
+            throw UpstreamException.status(providerId, 400, "n > 1 is not supported by the " + kind + " kind", null,
+                    ("{\"error\":{\"message\":\"n must be 1 for the " + kind + " kind\",\"param\":\"n\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /** Parses a tool call's arguments text into JSON (an object); invalid JSON becomes an error the client sees as 400. */
     public JsonNode arguments(String providerId, String text) throws UpstreamException {
         if (text == null || text.isBlank()) {

@@ -15,11 +15,13 @@ public final class ProviderKinds {
     private static final Map<String, ProviderKind> KINDS = new LinkedHashMap<>();
 
     static {
-        add(new ProviderKind("openai", Set.of(), Set.of(), null, true,
+        add(new ProviderKind("openai", Set.of(), Set.of(), ProviderKind.fixed(null), true,
                 (info, c) -> new OpenAiProvider(info, c.json(), c.proxies())));
         add(io.modelhub.providers.anthropic.AnthropicProvider.KIND);
         add(io.modelhub.providers.azure.AzureProvider.KIND);
-        add(new ProviderKind("sandbox", Set.of(), Set.of(), null, false,
+        add(io.modelhub.providers.gemini.GeminiProvider.KIND);
+        add(io.modelhub.providers.bedrock.BedrockProvider.KIND);
+        add(new ProviderKind("sandbox", Set.of(), Set.of(), ProviderKind.fixed(null), false,
                 (info, c) -> new SandboxProvider(c.json(), c.sandboxTokenDelay())));
     }
 

@@ -66,7 +66,7 @@ class ConfigLoaderTest {
                 "providers:\n  - id: x\n    kind: openai\n    base_url: http://a\n    timeouts: {connect_ms: soon}\n", ConfigLoader.Flags.NONE))
                 .hasMessage("m.yaml: providers[0].timeouts.connect_ms: must be a whole number (was 'soon')");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse("m.yaml", "providers:\n  - id: x\n    kind: grpc\n", ConfigLoader.Flags.NONE))
-                .hasMessageContaining("providers[0].kind: must be one of openai, sandbox (was 'grpc')");
+                .hasMessageContaining("providers[0].kind: must be one of anthropic, azure, bedrock, gemini, openai, sandbox (was 'grpc')");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse("m.yaml", "routing: {policy: cheapest}\n", ConfigLoader.Flags.NONE))
                 .hasMessageContaining("routing.policy");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse("m.yaml", "server: [1]\n", ConfigLoader.Flags.NONE))

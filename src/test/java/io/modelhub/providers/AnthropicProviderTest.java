@@ -140,7 +140,7 @@ class AnthropicProviderTest {
             // The mock reports 3 uncached input tokens, 2 written to the cache, 6 read from it, 7 output tokens.
             assertThat(usage.path("prompt_tokens").asLong()).isEqualTo(11);
             assertThat(usage.path("prompt_tokens_details").path("cached_tokens").asLong()).isEqualTo(6);
-            UsageRecord rec = rows.records().getLast();
+            UsageRecord rec = rows.awaitRecord(1);
             double expected = (3 * 3.0 + 2 * 3.75 + 6 * 0.3 + 7 * 15.0) / 1_000_000.0;
             assertThat(rec.costUsd()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
 
@@ -150,7 +150,7 @@ class AnthropicProviderTest {
                 events = s.rest();
             }
             assertThat(events.getLast()).isEqualTo("[DONE]");
-            UsageRecord streamed = rows.records().getLast();
+            UsageRecord streamed = rows.awaitRecord(2);
             assertThat(streamed.promptTokens()).isEqualTo(11);
             assertThat(streamed.completionTokens()).isEqualTo(5);
             assertThat(streamed.costUsd()).isCloseTo((3 * 3.0 + 2 * 3.75 + 6 * 0.3 + 5 * 15.0) / 1_000_000.0, org.assertj.core.data.Offset.offset(1e-12));
@@ -163,7 +163,7 @@ class AnthropicProviderTest {
             UsageRows rows = UsageRows.attach(hub);
             assertThat(hub.post("/v1/chat/completions", "{\"model\":\"anthropic/claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").status())
                     .isEqualTo(200);
-            assertThat(rows.records().getLast().costUsd()).isNull();
+            assertThat(rows.awaitRecord(1).costUsd()).isNull();
             TestHub.Response offerings = hub.get("/v1/models/anthropic/claude-test/providers");
             assertThat(offerings.status()).isEqualTo(200);
             assertThat(offerings.body()).contains("\"pricing\":null");

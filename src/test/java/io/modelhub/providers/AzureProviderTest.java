@@ -55,6 +55,15 @@ class AzureProviderTest {
     }
 
     @Test
+    void keyComesFromAzureOpenAiApiKeyWhenTheConfigHasNone() {
+        try (MockUpstream up = new MockUpstream(new AzureWire());
+             TestHub hub = TestHub.start(yaml(up, null).replace("    api_key: azure-secret-key\n", ""), java.util.Map.of("AZURE_OPENAI_API_KEY", "from-env-key"))) {
+            assertThat(hub.post("/v1/chat/completions", ASK).status()).isEqualTo(200);
+            assertThat(up.last().header("api-key")).isEqualTo("from-env-key");
+        }
+    }
+
+    @Test
     void anApiVersionThatCannotGoInAUrlIsAConfigError() {
         try (MockUpstream up = new MockUpstream(new AzureWire())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestHub.start(yaml(up, "\"2024 10&x=1\"")).close())

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.testing.AnthropicWire;
 import io.modelhub.testing.AzureWire;
+import io.modelhub.testing.BedrockWire;
+import io.modelhub.testing.GeminiWire;
 import io.modelhub.testing.MockUpstream;
 import io.modelhub.testing.OpenAiWire;
 import io.modelhub.testing.TestHub;
@@ -29,7 +31,7 @@ class EveryKindContractTest {
             + "\"description\":\"Weather of a city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
 
     static Stream<Wire> kinds() {
-        return Stream.of(new OpenAiWire(), new AnthropicWire(), new AzureWire());
+        return Stream.of(new OpenAiWire(), new AnthropicWire(), new AzureWire(), new GeminiWire(), new BedrockWire());
     }
 
     private static String yaml(MockUpstream... upstreams) {
@@ -65,7 +67,7 @@ class EveryKindContractTest {
             assertThat(body.path("usage").path("prompt_tokens").asLong()).isEqualTo(Wire.PROMPT_TOKENS);
             assertThat(body.path("usage").path("completion_tokens").asLong()).isEqualTo(Wire.COMPLETION_TOKENS);
             assertThat(r.header("x-modelhub-provider")).isEqualTo("p0");
-            UsageRecord rec = rows.records().getLast();
+            UsageRecord rec = rows.awaitRecord(1);
             assertThat(rec.promptTokens()).isEqualTo(Wire.PROMPT_TOKENS);
             assertThat(rec.completionTokens()).isEqualTo(Wire.COMPLETION_TOKENS);
         }
@@ -96,7 +98,7 @@ class EveryKindContractTest {
             assertThat(JSON.readTree(events.getFirst()).path("choices").get(0).path("delta").path("role").asText()).isEqualTo("assistant");
             assertThat(text.toString()).isEqualTo("t0 t1 t2 t3 t4 ");
             assertThat(finish).isEqualTo("stop");
-            UsageRecord rec = rows.records().getLast();
+            UsageRecord rec = rows.awaitRecord(1);
             assertThat(rec.promptTokens()).isEqualTo(Wire.PROMPT_TOKENS);
             assertThat(rec.completionTokens()).isEqualTo(5);
 
@@ -176,6 +178,46 @@ class EveryKindContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
+    void streamWhoseBodyEndsBeforeItsEndMarkerIsAnErrorForTranslatedKinds(Wire wire) throws Exception {
+        Wire cut = new io.modelhub.testing.WireAdapter(wire) {
+            @Override
+            public List<byte[]> streamEnd(String model, int tokens, JsonNode body) {
+                return List.of(); // the body ends cleanly, without finish reason or end event
+            }
+        };
+        try (MockUpstream up = new MockUpstream(cut); TestHub hub = TestHub.start(yaml(up))) {
+            List<String> events;
+            try (TestHub.StreamResponse s = hub.stream("/v1/chat/completions", ask(true, ""), TestHub.ADMIN_KEY)) {
+                assertThat(s.status()).isEqualTo(200);
+                events = s.rest();
+            }
+            if (wire instanceof OpenAiWire) {
+                assertThat(events.getLast()).isEqualTo("[DONE]"); // OpenAI-compatible servers may omit [DONE]: a clean end is an end
+            } else {
+                assertThat(events.getLast()).contains("\"error\"").contains("ended before");
+                assertThat(events).noneMatch(e -> e.equals("[DONE]"));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void severalChoicesAreEitherAnsweredOrRefusedAs400NeverSilentlyCutToOne(Wire wire) throws Exception {
+        try (MockUpstream up = new MockUpstream(wire); TestHub hub = TestHub.start(yaml(up))) {
+            TestHub.Response r = hub.post("/v1/chat/completions", ask(false, ",\"n\":2"));
+            if (wire instanceof OpenAiWire) {
+                assertThat(r.status()).isEqualTo(200); // passed through: the upstream itself answers n
+                assertThat(up.last().body().path("n").asInt()).isEqualTo(2);
+            } else {
+                assertThat(r.status()).isEqualTo(400);
+                assertThat(r.json().path("error").path("message").asText()).contains("n > 1");
+                assertThat(up.received()).isEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
     void overloadedOrRateLimitedUpstreamFallsBackToAnotherKind(Wire wire) throws Exception {
         try (MockUpstream first = new MockUpstream(wire); MockUpstream second = new MockUpstream(new OpenAiWire());
              TestHub hub = TestHub.start(yaml(first, second))) {
@@ -224,7 +266,7 @@ class EveryKindContractTest {
             }
             assertThat(events.getLast()).contains("\"error\"");
             assertThat(events).noneMatch(e -> e.equals("[DONE]"));
-            UsageRecord rec = rows.records().getLast();
+            UsageRecord rec = rows.awaitRecord(1);
             assertThat(rec.promptTokens()).isPositive();
             assertThat(rec.errorType()).isNotNull();
         }

@@ -46,6 +46,26 @@ public final class UsageRows implements UsageListener {
         return records;
     }
 
+    /**
+     * The {@code n}-th record metered (1-based), waiting for it: a call is metered just after its answer
+     * has been sent, so a client may see the answer a moment before the record exists.
+     */
+    public UsageRecord awaitRecord(int n) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (records.size() < n && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (records.size() < n) {
+            throw new AssertionError("only " + records.size() + " usage record(s) were metered, expected " + n);
+        }
+        return records.get(n - 1);
+    }
+
     @Override
     public void onUsage(UsageRecord r) {
         if (writer == null) {

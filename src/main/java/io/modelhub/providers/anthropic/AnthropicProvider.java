@@ -28,7 +28,8 @@ import java.util.Set;
 public final class AnthropicProvider implements Provider {
     /** The kind's registry entry. */
     public static final ProviderKind KIND = new ProviderKind("anthropic", Set.of("version"), Set.of(),
-            "https://api.anthropic.com", true, (info, c) -> new AnthropicProvider(info, new ChatShape(c.json()), c));
+            ProviderKind.fixed("https://api.anthropic.com"), true, (info, c) -> new AnthropicProvider(info, new ChatShape(c.json()), c),
+            java.util.List.of("ANTHROPIC_API_KEY"));
 
     static final String DEFAULT_VERSION = "2023-06-01";
 
@@ -145,6 +146,7 @@ public final class AnthropicProvider implements Provider {
         private final long created = System.currentTimeMillis() / 1000;
         private TokenUsage usage;
         private boolean roleSent;
+        private boolean stopped;
         private int toolIndex = -1;
         /** For each content block index, the tool call index it streams into, or -1 for text/thinking. */
         private final java.util.Map<Integer, Integer> toolOfBlock = new java.util.HashMap<>();
@@ -158,8 +160,8 @@ public final class AnthropicProvider implements Provider {
         protected boolean pull() throws UpstreamException {
             byte[] data = frames.next();
             if (data == null) {
-                if (usage != null) {
-                    emitUsage(shape.usageChunk(messageId, model, created, usage), usage);
+                if (!stopped) {
+                    throw UpstreamException.protocol(id, "the stream ended before message_stop", null);
                 }
                 return false;
             }
@@ -232,11 +234,12 @@ public final class AnthropicProvider implements Provider {
                     }
                 }
                 case "message_stop" -> {
+                    stopped = true;
                     if (usage != null) {
                         emitUsage(shape.usageChunk(messageId, model, created, usage), usage);
+                        usage = null; // emitted: the end of the body that follows adds nothing
                     }
-                    frames.close();
-                    return false;
+                    // The body ends right after message_stop; reading that end lets the connection be pooled.
                 }
                 case "error" -> throw streamError(e.path("error"));
                 default -> {

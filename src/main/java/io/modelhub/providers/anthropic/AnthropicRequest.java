@@ -22,6 +22,7 @@ final class AnthropicRequest {
 
     static ObjectNode of(ChatCall call, ChatShape shape, String providerId) throws UpstreamException {
         JsonNode in = call.body();
+        ChatShape.requireOneChoice(providerId, in, "anthropic");
         ObjectNode out = shape.json().createObjectNode();
         out.put("model", call.offering().upstreamModel());
         Integer max = ChatShape.maxTokens(in);

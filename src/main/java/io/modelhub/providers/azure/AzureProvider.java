@@ -18,8 +18,8 @@ public final class AzureProvider {
     /** The API version used when the configuration names none (the latest GA data-plane version). */
     public static final String DEFAULT_API_VERSION = "2024-10-21";
 
-    public static final ProviderKind KIND = new ProviderKind("azure", Set.of("api_version"), Set.of(), null, true,
-            (info, c) -> create(info, c));
+    public static final ProviderKind KIND = new ProviderKind("azure", Set.of("api_version"), Set.of(), ProviderKind.fixed(null), true,
+            (info, c) -> create(info, c), java.util.List.of("AZURE_OPENAI_API_KEY"));
 
     private AzureProvider() {}
 

@@ -101,30 +101,4 @@ public final class AwsEventStream {
     private static int intAt(byte[] b, int at) {
         return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
-
-    /** Encodes one message with string headers: for tests and mock upstreams that speak this framing. */
-    public static byte[] encode(Map<String, String> headers, byte[] payload) {
-        java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
-        for (Map.Entry<String, String> e : headers.entrySet()) {
-            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-            byte[] value = e.getValue().getBytes(StandardCharsets.UTF_8);
-            h.write(name.length);
-            h.writeBytes(name);
-            h.write(7);
-            h.write(value.length >> 8);
-            h.write(value.length & 0xff);
-            h.writeBytes(value);
-        }
-        byte[] hb = h.toByteArray();
-        int total = PRELUDE + hb.length + payload.length + 4;
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(total);
-        buf.putInt(total).putInt(hb.length);
-        CRC32 crc = new CRC32();
-        crc.update(buf.array(), 0, 8);
-        buf.putInt((int) crc.getValue());
-        buf.put(hb).put(payload);
-        crc.update(buf.array(), 8, 4 + hb.length + payload.length);
-        buf.putInt((int) crc.getValue());
-        return buf.array();
-    }
 }
