@@ -10,11 +10,13 @@ public final class RequestFacts {
 
     private final boolean keepBody;
     private String keyId;
+    private String userId;
     private String model;
     private String provider;
     private long promptTokens;
     private long completionTokens;
     private double costUsd;
+    private boolean costUnknown;
     private Long ttftMs;
     private String errorType;
     private int calls;
@@ -67,8 +69,8 @@ public final class RequestFacts {
      * One metered model call of this request (a pipeline makes several: tokens and cost add up, the last
      * call names the model and provider).
      */
-    public static void call(String keyId, String model, String provider, long promptTokens, long completionTokens,
-                            double costUsd, Long ttftMs, String errorType) {
+    public static void call(String keyId, String userId, String model, String provider, long promptTokens, long completionTokens,
+                            Double costUsd, Long ttftMs, String errorType) {
         RequestFacts f = current();
         if (f == null) {
             return;
@@ -77,13 +79,21 @@ public final class RequestFacts {
         if (keyId != null) {
             f.keyId = keyId;
         }
+        if (userId != null) {
+            f.userId = userId;
+        }
         f.model = model;
         if (provider != null) {
             f.provider = provider;
         }
         f.promptTokens += promptTokens;
         f.completionTokens += completionTokens;
-        f.costUsd += costUsd;
+        // A call at an unknown price makes the request's cost unknown: never reported as a silent 0.
+        if (costUsd == null) {
+            f.costUnknown = true;
+        } else {
+            f.costUsd += costUsd;
+        }
         if (f.ttftMs == null) {
             f.ttftMs = ttftMs;
         }
@@ -97,7 +107,9 @@ public final class RequestFacts {
     public String provider() { return provider; }
     public long promptTokens() { return promptTokens; }
     public long completionTokens() { return completionTokens; }
-    public double costUsd() { return costUsd; }
+    public String userId() { return userId; }
+    /** The summed cost of the request's calls, or null when a call's price is unknown. */
+    public Double costUsd() { return costUnknown ? null : costUsd; }
     public Long ttftMs() { return ttftMs; }
     public String errorType() { return errorType; }
     /** How many model calls the request made. */

@@ -134,7 +134,7 @@ public final class AccessLog implements Filter, UsageListener, AutoCloseable {
     /** Every metered call adds its tokens, cost and provider to the request it belongs to. */
     @Override
     public void onUsage(UsageRecord r) {
-        RequestFacts.call(r.keyId(), r.model(), r.provider(), r.promptTokens(), r.completionTokens(), r.costUsd(),
+        RequestFacts.call(r.keyId(), r.userId(), r.model(), r.provider(), r.promptTokens(), r.completionTokens(), r.costUsd(),
                 r.ttftMs(), r.errorType());
     }
 
@@ -177,14 +177,22 @@ public final class AccessLog implements Filter, UsageListener, AutoCloseable {
             g.writeNumberField("latency_ms", l.latencyMs());
             nullableNumber(g, "ttft_ms", f.ttftMs());
             g.writeStringField("key_id", f.keyId());
-            g.writeNullField("user");
+            if (f.userId() != null) {
+                g.writeStringField("user", f.userId());
+            } else {
+                g.writeNullField("user");
+            }
             g.writeStringField("model", f.model());
             g.writeStringField("provider", f.provider() != null ? f.provider() : l.provider());
             nullableNumber(g, "attempts", l.attempts() == null ? null : Long.valueOf(l.attempts()));
             if (f.calls() > 0) {
                 g.writeNumberField("prompt_tokens", f.promptTokens());
                 g.writeNumberField("completion_tokens", f.completionTokens());
-                g.writeNumberField("cost_usd", f.costUsd());
+                if (f.costUsd() != null) {
+                    g.writeNumberField("cost_usd", f.costUsd());
+                } else {
+                    g.writeNullField("cost_usd");
+                }
             } else {
                 g.writeNullField("prompt_tokens");
                 g.writeNullField("completion_tokens");

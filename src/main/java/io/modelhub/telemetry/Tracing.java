@@ -159,7 +159,9 @@ public final class Tracing implements Filter, UsageListener, AutoCloseable {
         }
         span.setAttribute(INPUT_TOKENS, r.promptTokens());
         span.setAttribute(OUTPUT_TOKENS, r.completionTokens());
-        span.setAttribute(COST, r.costUsd());
+        if (r.costUsd() != null) {
+            span.setAttribute(COST, r.costUsd());
+        }
         if (r.ttftMs() != null) {
             span.setAttribute(TTFT, r.ttftMs());
         }

@@ -59,7 +59,7 @@ class CatalogConfigTest {
     void builtInCatalogParsesWithDatesAsText() {
         ConfigLoader.CatalogEntries builtin = CatalogLoader.readBuiltin();
         assertThat(builtin.providers()).hasSize(12);
-        assertThat(builtin.models()).hasSize(20);
+        assertThat(builtin.models()).hasSize(26);
         assertThat(builtin.providers().getFirst().asOf()).isEqualTo("2026-11-23");
         // bedrock's base URL follows from the region its user gives
         assertThat(builtin.providers()).filteredOn(p -> !"bedrock".equals(p.kind())).allSatisfy(p -> assertThat(p.baseUrl()).doesNotEndWith("/"));
