@@ -68,6 +68,14 @@ public final class Exchange implements AutoCloseable {
         connection.readTimeout(millis);
     }
 
+    /**
+     * Closes the connection from another thread, ending a read blocked on it (the idle timeout of a
+     * stream); the reading thread's own {@link #close} still ends the exchange.
+     */
+    void abort() {
+        connection.close();
+    }
+
     @Override
     public void close() {
         if (closed) {

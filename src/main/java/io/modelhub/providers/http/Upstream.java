@@ -31,12 +31,14 @@ public final class Upstream implements AutoCloseable {
     private final HubConfig.Timeouts timeouts;
     private final HttpPool pool;
     private final ObjectMapper json;
+    private final IdleWatch idle;
 
     public Upstream(String providerId, String baseUrl, HubConfig.Timeouts timeouts, ProxyConfig proxies, ObjectMapper json) {
         this.providerId = providerId;
         this.timeouts = timeouts == null ? HubConfig.Timeouts.DEFAULT : timeouts;
         this.json = json;
         this.pool = new HttpPool(baseUrl, millis(this.timeouts.connect()), MAX_IDLE_CONNECTIONS, proxies == null ? ProxyConfig.NONE : proxies);
+        this.idle = new IdleWatch(providerId, this.timeouts.idle().toMillis());
     }
 
     public String providerId() {
@@ -110,11 +112,13 @@ public final class Upstream implements AutoCloseable {
      * timeout; any read failure closes the connection and becomes an {@link UpstreamException}. Closing
      * before the end cancels the upstream request.
      */
-    public final class Frames<T> implements AutoCloseable {
+    public final class Frames<T> implements AutoCloseable, IdleWatch.Watched {
         private final Exchange exchange;
         private final FrameReader<T> reader;
         private boolean first = true;
         private boolean ended;
+        private volatile long lastProgressNanos;
+        private volatile boolean expired;
 
         Frames(Exchange exchange, FrameReader<T> reader) {
             this.exchange = exchange;
@@ -137,28 +141,46 @@ public final class Upstream implements AutoCloseable {
                         : UpstreamException.timeout(providerId, "no chunk for " + timeouts.idle().toMillis() + " ms");
             } catch (IOException e) {
                 close();
+                if (expired) {
+                    throw UpstreamException.timeout(providerId, "no chunk for " + timeouts.idle().toMillis() + " ms");
+                }
                 throw failure(e, "reading the stream", timeouts.idle());
             }
+            lastProgressNanos = System.nanoTime();
             if (frame == null) {
                 // A body that ends cleanly was ended on purpose.
                 close();
                 return null;
             }
             if (first) {
+                // From here on the idle timeout is kept by the watch, not by a timed read per chunk.
                 first = false;
                 try {
-                    exchange.readTimeout(millis(timeouts.idle()));
+                    exchange.readTimeout(0);
                 } catch (IOException e) {
                     close();
                     throw failure(e, "reading the stream", timeouts.idle());
                 }
+                idle.watch(this);
             }
             return frame;
         }
 
         @Override
+        public long lastProgressNanos() {
+            return lastProgressNanos;
+        }
+
+        @Override
+        public void expire() {
+            expired = true;
+            exchange.abort();
+        }
+
+        @Override
         public void close() {
             ended = true;
+            idle.unwatch(this);
             exchange.close();
         }
     }
@@ -242,6 +264,7 @@ public final class Upstream implements AutoCloseable {
 
     @Override
     public void close() {
+        idle.close();
         pool.close();
     }
 }
