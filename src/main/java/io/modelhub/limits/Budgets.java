@@ -42,30 +42,50 @@ public final class Budgets implements UsageListener, AutoCloseable {
     });
 
     /** Spend of one key as this node knows it: the stored total last seen plus what is not yet written. */
+    private static final long SWEEP_EVERY_MS = 1000;
+
     private static final class Account {
         private double stored;
         private double pending;
         private boolean loaded;
-        // Reservations of calls in flight: hold id -> {amount, expiry ms}.
+        // Reservations of calls in flight: hold id -> {amount, expiry ms}, and their sum. The sum is kept as
+        // holds come and go (a reservation must not cost O(calls in flight): thousands of streams of one key
+        // would make it quadratic); holds left by calls that never ended expire in an occasional sweep.
         private final Map<String, double[]> holds = new HashMap<>();
+        private double held;
+        private long nextSweepMs;
 
         synchronized Reservation reserve(String keyId, String holdId, double amount, double budget, double storedIfUnknown) {
             long now = System.currentTimeMillis();
-            holds.values().removeIf(h -> h[1] <= now);
-            double held = 0;
-            for (double[] h : holds.values()) {
-                held += h[0];
+            if (now >= nextSweepMs) {
+                sweep(now);
+                nextSweepMs = now + SWEEP_EVERY_MS;
             }
             double spent = total(storedIfUnknown);
             if (spent + held + amount > budget) {
                 return new Reservation(false, spent, held, null);
             }
+            double heldBefore = held;
             holds.put(holdId, new double[] {amount, now + HOLD_MS});
-            return new Reservation(true, spent, held, new Hold(keyId, holdId, amount));
+            held += amount;
+            return new Reservation(true, spent, heldBefore, new Hold(keyId, holdId, amount));
         }
 
         synchronized void release(String holdId) {
-            holds.remove(holdId);
+            double[] h = holds.remove(holdId);
+            if (h != null) {
+                held = holds.isEmpty() ? 0 : held - h[0];
+            }
+        }
+
+        /** Drops expired holds and sums the rest afresh (which also clears any floating-point drift). */
+        private void sweep(long now) {
+            holds.values().removeIf(h -> h[1] <= now);
+            double sum = 0;
+            for (double[] h : holds.values()) {
+                sum += h[0];
+            }
+            held = sum;
         }
 
         synchronized void add(double usd) {

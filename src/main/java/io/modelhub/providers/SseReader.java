@@ -11,10 +11,11 @@ import java.util.Arrays;
  */
 public final class SseReader {
     private final InputStream in;
-    private final byte[] buf = new byte[8192];
+    // Small: it refills from the connection's own buffer (no system call), and one is held per open stream.
+    private final byte[] buf = new byte[2048];
     private int pos;
     private int end;
-    private byte[] line = new byte[1024];
+    private byte[] line = new byte[512];
     private int lineLen;
 
     public SseReader(InputStream in) {

@@ -15,7 +15,8 @@ final class Connection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final byte[] buf = new byte[16384];
+    // 8 KiB: one per pooled connection and per open stream; a larger answer is simply read in more pieces.
+    private final byte[] buf = new byte[8192];
     private int pos;
     private int lim;
     private long idleSinceNanos;

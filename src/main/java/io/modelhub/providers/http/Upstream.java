@@ -24,7 +24,8 @@ import java.util.Arrays;
  */
 public final class Upstream implements AutoCloseable {
     private static final int MAX_ERROR_BODY = 64 * 1024;
-    private static final int MAX_IDLE_CONNECTIONS = 512;
+    // Idle keep-alive connections kept per provider: a burst of streams reuses them instead of connecting anew.
+    private static final int MAX_IDLE_CONNECTIONS = 1024;
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final String providerId;
