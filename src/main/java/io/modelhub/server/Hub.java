@@ -54,8 +54,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * One running hub: builds every part from the configuration, serves HTTP, and shuts down in order
- * (stop taking requests, finish the ones in flight, flush what must not be lost).
+ * One running hub: builds the shared parts from the configuration (store, catalog, router, limits, metering,
+ * keys and authentication) and the areas on them, each of which registers its own routes ({@link Routes} lists
+ * them); serves HTTP, and shuts down in order (stop taking requests, finish the ones in flight, flush what must
+ * not be lost). The public getters are the parts tests reach into.
  */
 public final class Hub implements AutoCloseable {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
