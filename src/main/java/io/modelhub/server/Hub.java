@@ -82,7 +82,6 @@ public final class Hub implements AutoCloseable {
     private final RedisClient redis;
     private final RevocationBus revocations;
     private final Keys keys;
-    private final CredentialAuthenticator authenticator;
     private final Budgets budgets;
     private final BucketSource buckets;
     private final Limiter limiter;
@@ -145,7 +144,7 @@ public final class Hub implements AutoCloseable {
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
         this.users = new Users(config, store, keys, keysEndpoint, buckets, json, bodies);
-        this.authenticator = new CredentialAuthenticator(keys, tokens,
+        CredentialAuthenticator authenticator = new CredentialAuthenticator(keys, tokens,
                 config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()), users.sessions());
         this.guard = new Guard(authenticator);
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
