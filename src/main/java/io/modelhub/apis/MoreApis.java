@@ -28,7 +28,7 @@ public final class MoreApis {
     }
 
     /** The routes, each needing the {@code read} scope; the Messages paths answer errors (401 included) in Anthropic's shape. */
-    public void register(HttpRouting.Builder r, Guard guard) {
+    public void routes(HttpRouting.Builder r, Guard guard) {
         r.post("/v1/embeddings", guard.read(embeddings::handle));
         r.post("/v1/completions", guard.read(completions::handle));
         r.post("/v1/messages", messages.anthropicErrors(guard.read(messages::create)));

@@ -1,5 +1,6 @@
 package io.modelhub.auth;
 
+import io.helidon.webserver.http.HttpRouting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -250,5 +251,18 @@ public final class KeysEndpoint {
     private void send(ServerResponse res, ObjectNode body) {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Keys and tokens (API.md section 5): admin for every key; a signed-in member (write) for their own
+     * (the handlers tell them apart).
+     */
+    public void routes(HttpRouting.Builder r, Guard guard) {
+        r.post("/v1/keys", guard.write(this::create));
+        r.get("/v1/keys", guard.write(this::list));
+        r.get("/v1/keys/{id}", guard.read(this::get));
+        r.patch("/v1/keys/{id}", guard.write(this::update));
+        r.delete("/v1/keys/{id}", guard.write(this::revoke));
+        r.post("/v1/auth/tokens", guard.read(this::issueToken));
     }
 }

@@ -1,5 +1,7 @@
 package io.modelhub.catalog;
 
+import io.modelhub.auth.Guard;
+import io.helidon.webserver.http.HttpRouting;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -411,5 +413,15 @@ public final class CatalogEndpoints {
 
     private byte[] bytes(ObjectNode n) {
         return n.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Catalog and discovery (API.md section 3); model ids may hold a slash, so {@code /v1/models/*} is parsed by the handler. */
+    public void routes(HttpRouting.Builder r, Guard guard) {
+        r.get("/v1/models", guard.read(this::listModels));
+        r.get("/v1/models/*", guard.read(this::modelPath));
+        r.get("/v1/providers", guard.read(this::listProviders));
+        r.get("/v1/providers/{provider}", guard.read(this::provider));
+        r.get("/v1/providers/{provider}/models", guard.read(this::providerModels));
+        r.post("/v1/catalog/reload", guard.admin(this::reload));
     }
 }

@@ -1,5 +1,7 @@
 package io.modelhub.chat;
 
+import io.modelhub.auth.Guard;
+import io.helidon.webserver.http.HttpRouting;
 import io.modelhub.api.Bodies;
 import io.modelhub.api.ChatRequest;
 import io.modelhub.api.Errors;
@@ -91,5 +93,10 @@ public final class ChatCompletionsEndpoint {
             relay.complete(res, cache.complete(cached));
             call.finishCached(cached.usage());
         }
+    }
+
+    /** Inference (API.md section 4). */
+    public void routes(HttpRouting.Builder r, Guard guard) {
+        r.post("/v1/chat/completions", guard.read(this::handle));
     }
 }

@@ -1,5 +1,7 @@
 package io.modelhub.pipelines;
 
+import io.modelhub.auth.Guard;
+import io.helidon.webserver.http.HttpRouting;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.catalog.CatalogHolder;
 import io.modelhub.config.HubConfig;
@@ -12,7 +14,7 @@ import io.modelhub.store.Store;
 import io.modelhub.usage.Metering;
 import java.time.Duration;
 
-/** The pipelines area, assembled: its store, deployment cache, runner and the two endpoints Routes serves. */
+/** The pipelines area, assembled: its store, deployment cache, runner and the two endpoints behind its routes. */
 public final class Pipelines {
     /** How long a cached deployment is trusted before it is read again (how soon a retire on another node is seen). */
     static final Duration DEPLOYMENT_REFRESH = Duration.ofSeconds(30);
@@ -31,11 +33,20 @@ public final class Pipelines {
         this.deployments = new DeploymentsEndpoint(json, bodies, pipelineStore, live, runner, views, new ChatRelay(json, errors), limiter);
     }
 
-    public PipelinesEndpoint pipelines() {
-        return pipelines;
-    }
-
-    public DeploymentsEndpoint deployments() {
-        return deployments;
+    /** Pipelines and deployments (API.md section 6). */
+    public void routes(HttpRouting.Builder r, Guard guard) {
+        r.post("/v1/pipelines", guard.write(pipelines::create));
+        r.post("/v1/pipelines/create", guard.write(pipelines::create));
+        r.get("/v1/pipelines", guard.read(pipelines::list));
+        r.get("/v1/pipelines/{id}", guard.read(pipelines::get));
+        r.patch("/v1/pipelines/{id}", guard.write(pipelines::update));
+        r.delete("/v1/pipelines/{id}", guard.write(pipelines::delete));
+        r.post("/v1/pipelines/{id}/test", guard.write(pipelines::test));
+        r.post("/v1/pipelines/{id}/deploy", guard.write(pipelines::deploy));
+        r.get("/v1/pipelines/{id}/deployments", guard.read(pipelines::deployments));
+        r.get("/v1/pipelines/{id}/metrics", guard.read(pipelines::metrics));
+        r.delete("/v1/deployments/{id}", guard.write(deployments::retire));
+        r.post("/v1/deployments/{id}/invoke", guard.read(deployments::invoke));
+        r.post("/v1/deployments/{id}/chat/completions", guard.read(deployments::chat));
     }
 }

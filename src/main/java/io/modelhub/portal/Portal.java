@@ -46,7 +46,7 @@ public final class Portal {
     }
 
     /** The portal's paths, in a block of their own in the table of contents. */
-    public void register(HttpRouting.Builder r) {
+    public void routes(HttpRouting.Builder r) {
         r.get("/", (req, res) -> send(res, "portal/index.html"));
         r.get("/index.html", (req, res) -> send(res, "portal/index.html"));
         r.get("/docs", (req, res) -> send(res, "portal/docs.html"));

@@ -40,19 +40,13 @@ import io.modelhub.chat.ChatCompletionsEndpoint;
 import io.modelhub.chat.ModelCalls;
 import io.modelhub.api.Errors;
 import io.modelhub.auth.Guard;
-import io.modelhub.server.HealthEndpoint;
 import io.modelhub.api.Json;
-import io.modelhub.server.OpenApiEndpoint;
-import io.modelhub.server.Routes;
 import io.modelhub.store.Store;
 import io.modelhub.usage.HubMetrics;
 import io.modelhub.usage.Metering;
-import io.modelhub.usage.MetricsEndpoint;
-import io.modelhub.usage.UsageEndpoint;
-import io.modelhub.usage.UsageStore;
+import io.modelhub.usage.Usage;
 import io.modelhub.usage.UsageWriter;
 import io.modelhub.users.Users;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,8 +54,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * One running hub: builds every part from the configuration, serves HTTP, and shuts down in order
- * (stop taking requests, finish the ones in flight, flush what must not be lost).
+ * One running hub: builds the shared parts from the configuration (store, catalog, router, limits, metering,
+ * keys and authentication) and the areas on them, each of which registers its own routes ({@link Routes} lists
+ * them); serves HTTP, and shuts down in order (stop taking requests, finish the ones in flight, flush what must
+ * not be lost). The public getters are the parts tests reach into.
  */
 public final class Hub implements AutoCloseable {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
@@ -76,8 +72,7 @@ public final class Hub implements AutoCloseable {
     private final Health health;
     private final ProviderRegistry providers;
     private final Router router;
-    private final HealthEndpoint healthEndpoint;
-    private final OpenApiEndpoint openApi;
+    private final Operations operations;
     private final ModelCalls modelCalls;
     private final ChatCompletionsEndpoint chat;
     private final MoreApis moreApis;
@@ -87,7 +82,6 @@ public final class Hub implements AutoCloseable {
     private final RedisClient redis;
     private final RevocationBus revocations;
     private final Keys keys;
-    private final CredentialAuthenticator authenticator;
     private final Budgets budgets;
     private final BucketSource buckets;
     private final Limiter limiter;
@@ -96,9 +90,7 @@ public final class Hub implements AutoCloseable {
     private final Users users;
     private final Responses responses;
     private final HubMetrics metrics = new HubMetrics();
-    private final MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
-    private final UsageWriter usageWriter;
-    private final UsageEndpoint usage;
+    private final Usage usage;
     private final HttpLayer http;
     private final Portal portal = new Portal();
     private final AccessLog accessLog;
@@ -135,8 +127,7 @@ public final class Hub implements AutoCloseable {
         });
         this.catalogEndpoints = new CatalogEndpoints(json, catalog, liveCatalog, health, config.server(), this::reloadConfig);
         this.catalogEndpoints.view();
-        this.healthEndpoint = new HealthEndpoint(() -> !draining.get() && catalog.get() != null && store.reachable());
-        this.openApi = new OpenApiEndpoint(json);
+        this.operations = new Operations(json, () -> !draining.get() && catalog.get() != null && store.reachable());
         KeyStore keyStore = new KeyStore(store);
         String redisUrl = config.env("MODELHUB_REDIS_URL");
         this.redis = redisUrl == null || redisUrl.isBlank() ? null : RedisClient.create(redisUrl);
@@ -153,7 +144,7 @@ public final class Hub implements AutoCloseable {
         this.keysEndpoint = new KeysEndpoint(json, bodies, keys, tokens, budgets,
                 java.time.Duration.ofSeconds(config.auth().tokenTtlSeconds()));
         this.users = new Users(config, store, keys, keysEndpoint, buckets, json, bodies);
-        this.authenticator = new CredentialAuthenticator(keys, tokens,
+        CredentialAuthenticator authenticator = new CredentialAuthenticator(keys, tokens,
                 config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()), users.sessions());
         this.guard = new Guard(authenticator);
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
@@ -170,11 +161,9 @@ public final class Hub implements AutoCloseable {
         });
         this.pipelines = new Pipelines(config, store, catalog, router, metering, json, errors, limiter);
         this.responses = new Responses(json, bodies, modelCalls, store, catalog);
-        UsageStore usageStore = new UsageStore(store);
-        this.usage = new UsageEndpoint(json, usageStore, Clock.systemUTC());
-        this.usageWriter = config.usage().enabled() ? new UsageWriter(usageStore, config.usage(), metrics.registry()) : null;
-        if (usageWriter != null) {
-            metering.add(usageWriter);
+        this.usage = new Usage(config, store, json, metrics);
+        if (usage.writer() != null) {
+            metering.add(usage.writer());
         }
         metering.add(metrics);
         this.tracing = Tracing.create(config.operations().telemetry());
@@ -270,9 +259,7 @@ public final class Hub implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
-        if (usageWriter != null) {
-            usageWriter.close();
-        }
+        usage.close();
         if (accessLog != null) {
             accessLog.close();
         }
@@ -313,22 +300,8 @@ public final class Hub implements AutoCloseable {
         return new KeyLimits(k.rpm(), k.tpm(), k.budgetUsd(), k.spentUsd());
     }
 
-    /** Checks credentials; also for callers outside the router (deployments). */
-    public CredentialAuthenticator authenticator() {
-        return authenticator;
-    }
-
-    /** Rate limits and budgets for inference calls (chat completions, deployments). */
-    public Limiter limiter() {
-        return limiter;
-    }
-
     public Keys keys() {
         return keys;
-    }
-
-    public KeysEndpoint keysEndpoint() {
-        return keysEndpoint;
     }
 
     public Store store() {
@@ -344,20 +317,8 @@ public final class Hub implements AutoCloseable {
         return config;
     }
 
-    public ObjectMapper json() {
-        return json;
-    }
-
-    public Errors errors() {
-        return errors;
-    }
-
     public CatalogHolder catalog() {
         return catalog;
-    }
-
-    public Guard guard() {
-        return guard;
     }
 
     public Metering metering() {
@@ -369,17 +330,9 @@ public final class Hub implements AutoCloseable {
         return metrics;
     }
 
-    public MetricsEndpoint metricsEndpoint() {
-        return metricsEndpoint;
-    }
-
-    public UsageEndpoint usage() {
-        return usage;
-    }
-
     /** The background usage writer, or null when {@code usage.enabled} is false. */
     public UsageWriter usageWriter() {
-        return usageWriter;
+        return usage.writer();
     }
 
     /** Re-reads and installs the configuration; throws {@link io.modelhub.config.ConfigException}, changing nothing, when it is invalid. */
@@ -405,12 +358,8 @@ public final class Hub implements AutoCloseable {
     }
 
     /** The access log, or null when {@code logging.access} is off. */
-    public AccessLog accessLog() {
+    AccessLog accessLog() {
         return accessLog;
-    }
-
-    public HealthEndpoint healthEndpoint() {
-        return healthEndpoint;
     }
 
     /** Measured provider status and offering stats (kept by the router), as the catalog endpoints show them. */
@@ -427,48 +376,59 @@ public final class Hub implements AutoCloseable {
         return liveCatalog;
     }
 
-    public CatalogEndpoints catalogEndpoints() {
+    // What Routes needs: the error writer, the guard, and each area, which registers its own routes.
+
+    Errors errors() {
+        return errors;
+    }
+
+    Guard guard() {
+        return guard;
+    }
+
+    System.Logger log() {
+        return log;
+    }
+
+    Operations operations() {
+        return operations;
+    }
+
+    CatalogEndpoints catalogEndpoints() {
         return catalogEndpoints;
     }
 
-    public OpenApiEndpoint openApi() {
-        return openApi;
-    }
-
-    /** Admits, meters and routes one model call for any inbound API (chat completions and those translated onto it). */
-    public ModelCalls modelCalls() {
-        return modelCalls;
-    }
-
-    public ChatCompletionsEndpoint chat() {
+    ChatCompletionsEndpoint chat() {
         return chat;
     }
 
-    /** Anthropic Messages, embeddings and legacy completions (API.md section 10). */
-    public MoreApis moreApis() {
-        return moreApis;
+    KeysEndpoint keysEndpoint() {
+        return keysEndpoint;
     }
 
-    public Pipelines pipelines() {
+    Pipelines pipelines() {
         return pipelines;
     }
 
-    /** Users, portal sessions and sign-in (API.md section 9). */
-    public Users users() {
+    Usage usage() {
+        return usage;
+    }
+
+    Users users() {
         return users;
     }
 
-    /** The developer portal's pages and assets. */
-    public Portal portal() {
+    Portal portal() {
         return portal;
     }
 
-    /** The Responses API ({@code /v1/responses} and the stored responses). */
-    public Responses responses() {
-        return responses;
+    /** Anthropic Messages, embeddings and legacy completions (API.md section 10). */
+    MoreApis moreApis() {
+        return moreApis;
     }
 
-    public System.Logger log() {
-        return log;
+    /** The Responses API ({@code /v1/responses} and the stored responses). */
+    Responses responses() {
+        return responses;
     }
 }
