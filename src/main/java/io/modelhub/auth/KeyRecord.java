@@ -23,7 +23,14 @@ public record KeyRecord(
         long createdAt,
         Long lastUsedAt,
         Long revokedAt,
-        String owner) {
+        String owner,
+        boolean cache) {
+
+    /** A key that does not opt into the response cache. */
+    public KeyRecord(String id, String name, String secretHash, List<Scope> scopes, Long expiresAt, Set<String> allowedModels,
+            Integer rpm, Integer tpm, Double budgetUsd, double spentUsd, long createdAt, Long lastUsedAt, Long revokedAt, String owner) {
+        this(id, name, secretHash, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, spentUsd, createdAt, lastUsedAt, revokedAt, owner, false);
+    }
 
     /** A key without an owner (as every key was before users existed). */
     public KeyRecord(String id, String name, String secretHash, List<Scope> scopes, Long expiresAt, Set<String> allowedModels,
@@ -60,6 +67,6 @@ public record KeyRecord(
     }
 
     public KeyRecord withRevokedAt(long at) {
-        return new KeyRecord(id, name, secretHash, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, spentUsd, createdAt, lastUsedAt, at, owner);
+        return new KeyRecord(id, name, secretHash, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, spentUsd, createdAt, lastUsedAt, at, owner, cache);
     }
 }

@@ -115,6 +115,17 @@ public final class KeyRequests {
         return v.intValue();
     }
 
+    /** An optional boolean field: absent or null is false. */
+    static boolean flag(JsonNode v, String field) {
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw invalid(field, "'" + field + "' must be true or false.");
+        }
+        return v.booleanValue();
+    }
+
     static Double budget(JsonNode v) {
         if (v == null || v.isNull()) {
             return null;

@@ -17,7 +17,7 @@ import java.util.Set;
 /** The SQL behind API keys (table {@code api_keys}) and the hub-wide settings auth keeps in {@code hub_settings}. */
 public final class KeyStore {
     private static final String COLUMNS = "id, name, secret_hash, scopes, expires_at, allowed_models, rpm, tpm, budget_usd, "
-            + "spent_usd, created_at, last_used_at, revoked_at, owner";
+            + "spent_usd, created_at, last_used_at, revoked_at, owner, response_cache";
     // Model ids never contain a line break, so it is a safe separator on both dialects (no array types in SQLite).
     private static final String LIST_SEPARATOR = "\n";
 
@@ -28,7 +28,7 @@ public final class KeyStore {
     }
 
     public void insert(KeyRecord k) {
-        String sql = "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, k.id());
             ps.setString(2, k.name());
@@ -44,6 +44,7 @@ public final class KeyStore {
             setLong(ps, 12, k.lastUsedAt());
             setLong(ps, 13, k.revokedAt());
             ps.setString(14, k.owner());
+            ps.setInt(15, k.cache() ? 1 : 0);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw failure("insert key " + k.id(), e);
@@ -107,7 +108,7 @@ public final class KeyStore {
 
     /** Writes the editable fields (name, scopes, expiry, allowed models, limits); false if there is no such key. */
     public boolean update(KeyRecord k) {
-        String sql = "UPDATE api_keys SET name = ?, scopes = ?, expires_at = ?, allowed_models = ?, rpm = ?, tpm = ?, budget_usd = ? WHERE id = ?";
+        String sql = "UPDATE api_keys SET name = ?, scopes = ?, expires_at = ?, allowed_models = ?, rpm = ?, tpm = ?, budget_usd = ?, response_cache = ? WHERE id = ?";
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, k.name());
             ps.setString(2, joinScopes(k.scopes()));
@@ -116,7 +117,8 @@ public final class KeyStore {
             setInt(ps, 5, k.rpm());
             setInt(ps, 6, k.tpm());
             setDouble(ps, 7, k.budgetUsd());
-            ps.setString(8, k.id());
+            ps.setInt(8, k.cache() ? 1 : 0);
+            ps.setString(9, k.id());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure("update key " + k.id(), e);
@@ -234,7 +236,7 @@ public final class KeyStore {
         return new KeyRecord(rs.getString("id"), rs.getString("name"), rs.getString("secret_hash"), scopes,
                 getLong(rs, "expires_at"), allowed, getInt(rs, "rpm"), getInt(rs, "tpm"), getDouble(rs, "budget_usd"),
                 rs.getDouble("spent_usd"), rs.getLong("created_at"), getLong(rs, "last_used_at"), getLong(rs, "revoked_at"),
-                rs.getString("owner"));
+                rs.getString("owner"), rs.getInt("response_cache") != 0);
     }
 
     private static String joinScopes(List<Scope> scopes) {

@@ -68,7 +68,13 @@ public final class Keys implements AutoCloseable {
 
     /** What a new key should be. Null fields mean "no limit"; null {@code owner} means the key belongs to no user. */
     public record Spec(String name, List<Scope> scopes, Long expiresAt, java.util.Set<String> allowedModels,
-            Integer rpm, Integer tpm, Double budgetUsd, String owner) {
+            Integer rpm, Integer tpm, Double budgetUsd, String owner, boolean cache) {
+        /** A key that does not opt into the response cache. */
+        public Spec(String name, List<Scope> scopes, Long expiresAt, java.util.Set<String> allowedModels,
+                Integer rpm, Integer tpm, Double budgetUsd, String owner) {
+            this(name, scopes, expiresAt, allowedModels, rpm, tpm, budgetUsd, owner, false);
+        }
+
         /** A key that belongs to no user. */
         public Spec(String name, List<Scope> scopes, Long expiresAt, java.util.Set<String> allowedModels,
                 Integer rpm, Integer tpm, Double budgetUsd) {
@@ -86,7 +92,7 @@ public final class Keys implements AutoCloseable {
 
     private KeyRecord insert(ApiKeyCredential cred, Spec spec) {
         KeyRecord rec = new KeyRecord(cred.keyId(), spec.name(), cred.hash(), spec.scopes(), spec.expiresAt(), spec.allowedModels(),
-                spec.rpm(), spec.tpm(), spec.budgetUsd(), 0.0, System.currentTimeMillis(), null, null, spec.owner());
+                spec.rpm(), spec.tpm(), spec.budgetUsd(), 0.0, System.currentTimeMillis(), null, null, spec.owner(), spec.cache());
         store.insert(rec);
         // Every node forgets what it knew of this id, including "unknown".
         bus.publish(rec.id());

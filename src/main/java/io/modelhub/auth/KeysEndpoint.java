@@ -25,7 +25,8 @@ import java.util.Set;
  * caller acts for (none for the bootstrap key).
  */
 public final class KeysEndpoint {
-    private static final Set<String> CREATE_FIELDS = Set.of("name", "scopes", "expires_at", "allowed_models", "rpm", "tpm", "budget_usd");
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "scopes", "expires_at", "allowed_models", "rpm", "tpm", "budget_usd",
+            "cache");
     private static final Set<String> TOKEN_FIELDS = Set.of("scopes", "ttl_seconds");
     private static final long MAX_TOKEN_TTL_SECONDS = 86_400;
 
@@ -60,7 +61,8 @@ public final class KeysEndpoint {
                 KeyRequests.positiveInt(body.get("rpm"), "rpm"),
                 KeyRequests.positiveInt(body.get("tpm"), "tpm"),
                 KeyRequests.budget(body.get("budget_usd")),
-                caller.userId());
+                caller.userId(),
+                KeyRequests.flag(body.get("cache"), "cache"));
         checkGrant(caller, spec.scopes());
         Keys.Created created = keys.create(spec);
         ObjectNode out = record(created.record());
@@ -110,7 +112,8 @@ public final class KeysEndpoint {
                 body.has("rpm") ? KeyRequests.positiveInt(body.get("rpm"), "rpm") : k.rpm(),
                 body.has("tpm") ? KeyRequests.positiveInt(body.get("tpm"), "tpm") : k.tpm(),
                 body.has("budget_usd") ? KeyRequests.budget(body.get("budget_usd")) : k.budgetUsd(),
-                k.spentUsd(), k.createdAt(), k.lastUsedAt(), k.revokedAt(), k.owner());
+                k.spentUsd(), k.createdAt(), k.lastUsedAt(), k.revokedAt(), k.owner(),
+                body.has("cache") ? KeyRequests.flag(body.get("cache"), "cache") : k.cache());
         if (body.has("scopes")) {
             checkGrant(caller, edited.scopes());
         }
@@ -225,6 +228,7 @@ public final class KeysEndpoint {
             o.put("budget_usd", k.budgetUsd());
         }
         o.put("spent_usd", budgets.spent(k.id(), k.spentUsd()));
+        o.put("cache", k.cache());
         return o;
     }
 

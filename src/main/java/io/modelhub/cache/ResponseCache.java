@@ -52,7 +52,11 @@ public final class ResponseCache implements AutoCloseable {
     /** A cached answer: the provider that gave it, the completion, and the usage it reports. */
     public record Cached(String provider, ObjectNode completion, byte[] body, TokenUsage usage) {}
 
-    private ResponseCache(ObjectMapper json, AnswerStore store, MeterRegistry registry, Operations.Cache settings) {
+    private final java.util.function.Predicate<String> keyOptsIn;
+
+    private ResponseCache(ObjectMapper json, AnswerStore store, MeterRegistry registry, Operations.Cache settings,
+                          java.util.function.Predicate<String> keyOptsIn) {
+        this.keyOptsIn = keyOptsIn;
         this.json = json;
         this.store = store;
         this.keys = settings.keys();
@@ -69,12 +73,18 @@ public final class ResponseCache implements AutoCloseable {
 
     /** The cache the settings ask for: Redis when {@code redis} is given, else in process; off when not enabled. */
     public static ResponseCache create(Operations.Cache settings, RedisClient redis, ObjectMapper json, MeterRegistry registry) {
+        return create(settings, redis, json, registry, keyId -> false);
+    }
+
+    /** As above; {@code keyOptsIn} says whether a key carries {@code "cache": true} (every call of it opts in). */
+    public static ResponseCache create(Operations.Cache settings, RedisClient redis, ObjectMapper json, MeterRegistry registry,
+                                       java.util.function.Predicate<String> keyOptsIn) {
         if (!settings.enabled()) {
-            return new ResponseCache(json, null, registry, settings);
+            return new ResponseCache(json, null, registry, settings, keyOptsIn);
         }
         AnswerStore store = redis != null ? new AnswerStore.Redis(redis, settings.ttl())
                 : new AnswerStore.InProcess(settings.ttl(), settings.maxEntries());
-        return new ResponseCache(json, store, registry, settings);
+        return new ResponseCache(json, store, registry, settings, keyOptsIn);
     }
 
     public boolean enabled() {
@@ -93,7 +103,8 @@ public final class ResponseCache implements AutoCloseable {
                     + "'. The only value a request sends is 'use' (answer from the response cache when it can).",
                     "x-modelhub-cache", "invalid_value");
         }
-        if (store == null || (header == null && !(keyId != null && keys.contains(keyId)) && !models.contains(request.model()))) {
+        if (store == null || (header == null && !(keyId != null && (keys.contains(keyId) || keyOptsIn.test(keyId)))
+                && !models.contains(request.model()))) {
             return null;
         }
         return key(request.body(), providerHeader);

@@ -148,7 +148,11 @@ public final class Hub implements AutoCloseable {
                 config.auth().oidc() == null ? null : new OidcVerifier(config.auth().oidc()), users.sessions());
         this.guard = new Guard(authenticator);
         this.modelCalls = new ModelCalls(catalog, router, limiter, metering);
-        this.responseCache = ResponseCache.create(config.operations().cache(), redis, json, metrics.registry());
+        this.responseCache = ResponseCache.create(config.operations().cache(), redis, json, metrics.registry(), keyId -> {
+            // The cached key record: a key with "cache": true opts every chat completion of it into the cache.
+            KeyRecord k = keys.cached(keyId);
+            return k != null && k.cache();
+        });
         this.chat = new ChatCompletionsEndpoint(json, bodies, modelCalls, errors, responseCache);
         this.moreApis = new MoreApis(json, bodies, modelCalls, errors, log);
         // One reload for the endpoint, the file watcher and SIGHUP: the catalog is rebuilt first (it refuses a

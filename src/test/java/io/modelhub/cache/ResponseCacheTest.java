@@ -238,4 +238,33 @@ class ResponseCacheTest {
         post(h, body, USE);
         assertThat(h.send("POST", "/v1/chat/completions", body, null, USE).status()).isEqualTo(401);
     }
+
+    @Test
+    void aKeyWithCacheTrueOptsEveryCallInWithoutTheHeader() throws Exception {
+        TestHub h = hub(CACHE, Map.of());
+        TestHub.Response created = h.send("POST", "/v1/keys", "{\"name\":\"cached\",\"scopes\":[\"read\"],\"cache\":true}",
+                TestHub.ADMIN_KEY, Map.of());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("cache").asBoolean()).isTrue();
+        String key = created.json().path("key").asText();
+        String id = created.json().path("id").asText();
+        String body = chat("");
+        TestHub.Response first = h.send("POST", "/v1/chat/completions", body, key, Map.of());
+        TestHub.Response second = h.send("POST", "/v1/chat/completions", body, key, Map.of());
+        assertThat(first.header("x-modelhub-cache")).isEqualTo("miss");
+        assertThat(second.header("x-modelhub-cache")).isEqualTo("hit");
+        assertThat(second.json().path("choices").path(0).path("message").path("content").asText())
+                .isEqualTo(first.json().path("choices").path(0).path("message").path("content").asText());
+
+        // Turned off again: the key's calls no longer touch the cache unless they ask for it.
+        TestHub.Response patched = h.send("PATCH", "/v1/keys/" + id, "{\"cache\":false}", TestHub.ADMIN_KEY, Map.of());
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.json().path("cache").asBoolean()).isFalse();
+        assertThat(h.send("POST", "/v1/chat/completions", body, key, Map.of()).header("x-modelhub-cache")).isNull();
+        // A key without the field is not opted in, and the field must be a boolean.
+        assertThat(h.send("POST", "/v1/chat/completions", body, TestHub.ADMIN_KEY, Map.of()).header("x-modelhub-cache")).isNull();
+        TestHub.Response bad = h.send("POST", "/v1/keys", "{\"name\":\"x\",\"cache\":\"yes\"}", TestHub.ADMIN_KEY, Map.of());
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("error").path("param").asText()).isEqualTo("cache");
+    }
 }
