@@ -18,6 +18,7 @@ public abstract class TranslatedStream implements EventStream {
     private String finishReason;
     private boolean usageOnly;
     private boolean ended;
+    private boolean roleSent;
 
     protected TranslatedStream(ChatShape shape) {
         this.shape = shape;
@@ -28,6 +29,16 @@ public abstract class TranslatedStream implements EventStream {
 
     /** Stops reading the upstream (cancels it when it has not ended). */
     protected abstract void closeUpstream();
+
+    /** A chunk to fill for this stream; the very first one carries the assistant role, as OpenAI's do. */
+    protected final ObjectNode started(String id, String model, long created) {
+        ObjectNode c = shape.chunk(id, model, created, null);
+        if (!roleSent) {
+            roleSent = true;
+            ChatShape.delta(c).put("role", "assistant");
+        }
+        return c;
+    }
 
     protected final void emit(ObjectNode chunk) throws UpstreamException {
         pending.add(shape.bytes(chunk));

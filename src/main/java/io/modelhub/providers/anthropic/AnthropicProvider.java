@@ -145,7 +145,6 @@ public final class AnthropicProvider implements Provider {
         private String model = "";
         private final long created = System.currentTimeMillis() / 1000;
         private TokenUsage usage;
-        private boolean roleSent;
         private boolean stopped;
         private int toolIndex = -1;
         /** For each content block index, the tool call index it streams into, or -1 for text/thinking. */
@@ -184,13 +183,13 @@ public final class AnthropicProvider implements Provider {
                     if ("tool_use".equals(block.path("type").asText())) {
                         toolIndex++;
                         toolOfBlock.put(index, toolIndex);
-                        ObjectNode c = started();
+                        ObjectNode c = started(messageId, model, created);
                         ObjectNode call = ChatShape.delta(c).putArray("tool_calls").addObject();
                         call.put("index", toolIndex).put("id", block.path("id").asText()).put("type", "function");
                         call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
                         emit(c);
                     } else if ("text".equals(block.path("type").asText()) && !block.path("text").asText("").isEmpty()) {
-                        ObjectNode c = started();
+                        ObjectNode c = started(messageId, model, created);
                         ChatShape.delta(c).put("content", block.path("text").asText());
                         emit(c);
                     }
@@ -199,12 +198,12 @@ public final class AnthropicProvider implements Provider {
                     JsonNode d = e.path("delta");
                     switch (d.path("type").asText()) {
                         case "text_delta" -> {
-                            ObjectNode c = started();
+                            ObjectNode c = started(messageId, model, created);
                             ChatShape.delta(c).put("content", d.path("text").asText());
                             emit(c);
                         }
                         case "thinking_delta" -> {
-                            ObjectNode c = started();
+                            ObjectNode c = started(messageId, model, created);
                             ChatShape.delta(c).put("reasoning_content", d.path("thinking").asText());
                             emit(c);
                         }
@@ -212,7 +211,7 @@ public final class AnthropicProvider implements Provider {
                             Integer tool = toolOfBlock.get(e.path("index").asInt());
                             String partial = d.path("partial_json").asText("");
                             if (tool != null && !partial.isEmpty()) {
-                                ObjectNode c = started();
+                                ObjectNode c = started(messageId, model, created);
                                 ChatShape.delta(c).putArray("tool_calls").addObject().put("index", tool)
                                         .putObject("function").put("arguments", partial);
                                 emit(c);
@@ -228,7 +227,7 @@ public final class AnthropicProvider implements Provider {
                     String finish = stopReason(e.path("delta").path("stop_reason").asText(null));
                     if (finish != null) {
                         finish(finish);
-                        ObjectNode c = started();
+                        ObjectNode c = started(messageId, model, created);
                         ((ObjectNode) c.get("choices").get(0)).put("finish_reason", finish);
                         emit(c);
                     }
@@ -249,15 +248,6 @@ public final class AnthropicProvider implements Provider {
             return true;
         }
 
-        /** A chunk to fill; the very first one carries the assistant role, as OpenAI's do. */
-        private ObjectNode started() {
-            ObjectNode c = shape.chunk(messageId, model, created, null);
-            if (!roleSent) {
-                roleSent = true;
-                ChatShape.delta(c).put("role", "assistant");
-            }
-            return c;
-        }
 
         @Override
         protected void closeUpstream() {

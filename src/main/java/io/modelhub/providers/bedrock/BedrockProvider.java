@@ -225,7 +225,6 @@ public final class BedrockProvider implements Provider {
         private final long created = System.currentTimeMillis() / 1000;
         private final Map<Integer, Integer> toolOfBlock = new HashMap<>();
         private int tools;
-        private boolean roleSent;
         private boolean stopped;
         private TokenUsage usage;
 
@@ -262,7 +261,7 @@ public final class BedrockProvider implements Provider {
                     JsonNode use = e.path("start").path("toolUse");
                     if (!use.isMissingNode()) {
                         toolOfBlock.put(e.path("contentBlockIndex").asInt(), tools);
-                        ObjectNode c = started();
+                        ObjectNode c = started(streamId, model, created);
                         ObjectNode call = ChatShape.delta(c).putArray("tool_calls").addObject();
                         call.put("index", tools).put("id", use.path("toolUseId").asText()).put("type", "function");
                         call.putObject("function").put("name", use.path("name").asText()).put("arguments", "");
@@ -273,19 +272,19 @@ public final class BedrockProvider implements Provider {
                 case "contentBlockDelta" -> {
                     JsonNode d = e.path("delta");
                     if (d.has("text")) {
-                        ObjectNode c = started();
+                        ObjectNode c = started(streamId, model, created);
                         ChatShape.delta(c).put("content", d.path("text").asText());
                         emit(c);
                     } else if (d.has("toolUse")) {
                         Integer tool = toolOfBlock.get(e.path("contentBlockIndex").asInt());
                         if (tool != null) {
-                            ObjectNode c = started();
+                            ObjectNode c = started(streamId, model, created);
                             ChatShape.delta(c).putArray("tool_calls").addObject().put("index", tool)
                                     .putObject("function").put("arguments", d.path("toolUse").path("input").asText(""));
                             emit(c);
                         }
                     } else if (d.has("reasoningContent") && d.path("reasoningContent").has("text")) {
-                        ObjectNode c = started();
+                        ObjectNode c = started(streamId, model, created);
                         ChatShape.delta(c).put("reasoning_content", d.path("reasoningContent").path("text").asText());
                         emit(c);
                     }
@@ -295,7 +294,7 @@ public final class BedrockProvider implements Provider {
                     String finish = stopReason(e.path("stopReason").asText(null));
                     if (finish != null) {
                         finish(finish);
-                        ObjectNode c = started();
+                        ObjectNode c = started(streamId, model, created);
                         ((ObjectNode) c.get("choices").get(0)).put("finish_reason", finish);
                         emit(c);
                     }
@@ -308,14 +307,6 @@ public final class BedrockProvider implements Provider {
             return true;
         }
 
-        private ObjectNode started() {
-            ObjectNode c = shape.chunk(streamId, model, created, null);
-            if (!roleSent) {
-                roleSent = true;
-                ChatShape.delta(c).put("role", "assistant");
-            }
-            return c;
-        }
 
         @Override
         protected void closeUpstream() {

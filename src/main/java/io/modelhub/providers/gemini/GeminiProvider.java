@@ -142,7 +142,6 @@ public final class GeminiProvider implements Provider {
         private String responseId = "gemini";
         private String model;
         private TokenUsage usage;
-        private boolean roleSent;
         private int tools;
         private boolean finished;
 
@@ -185,7 +184,7 @@ public final class GeminiProvider implements Provider {
                 if (!part.has("functionCall") && part.path("text").asText("").isEmpty()) {
                     continue; // an empty text part (often the last chunk's) carries nothing
                 }
-                ObjectNode c = started();
+                ObjectNode c = started(responseId, model, created);
                 if (part.has("functionCall")) {
                     JsonNode fc = part.get("functionCall");
                     ObjectNode call = ChatShape.delta(c).putArray("tool_calls").addObject();
@@ -206,21 +205,13 @@ public final class GeminiProvider implements Provider {
             if (finish != null && !finished) {
                 finished = true;
                 finish(finish);
-                ObjectNode c = started();
+                ObjectNode c = started(responseId, model, created);
                 ((ObjectNode) c.get("choices").get(0)).put("finish_reason", finish);
                 emit(c);
             }
             return true;
         }
 
-        private ObjectNode started() {
-            ObjectNode c = shape.chunk(responseId, model, created, null);
-            if (!roleSent) {
-                roleSent = true;
-                ChatShape.delta(c).put("role", "assistant");
-            }
-            return c;
-        }
 
         @Override
         protected void closeUpstream() {
