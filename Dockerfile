@@ -29,13 +29,15 @@ FROM ${BASE_IMAGE}
 RUN groupadd --system --gid 10001 modelhub \
  && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/modelhub --shell /usr/sbin/nologin modelhub \
  && mkdir -p /var/lib/modelhub /etc/modelhub \
- && chown modelhub:modelhub /var/lib/modelhub
+ && chown modelhub:modelhub /var/lib/modelhub && chmod 700 /var/lib/modelhub
 COPY --from=artifacts /opt/jre /opt/jre
 COPY --from=artifacts /src/target/modelhub.jar /opt/modelhub/modelhub.jar
 COPY deploy/image/modelhub.yaml /etc/modelhub/modelhub.yaml
 COPY deploy/image/healthcheck.sh /opt/modelhub/healthcheck.sh
+# The data dir is a subdirectory the hub creates 0700 itself: it refuses one that others can read
+# (the token signing key and the embedded store live there), and a mounted volume's root may be open.
 ENV MODELHUB_CONFIG=/etc/modelhub/modelhub.yaml \
-    MODELHUB_DATA_DIR=/var/lib/modelhub \
+    MODELHUB_DATA_DIR=/var/lib/modelhub/data \
     MODELHUB_PORT=8080 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 USER 10001:10001
