@@ -1,5 +1,7 @@
 package io.modelhub.catalog;
 
+import java.util.Map;
+
 import io.modelhub.config.HubConfig;
 import io.modelhub.config.KindSettings;
 import io.modelhub.config.Secret;
@@ -9,7 +11,7 @@ import io.modelhub.config.Secret;
  * The key is a {@link Secret} so that printing this record cannot leak it; {@code settings} are those
  * only its kind reads (never null).
  * {@code responses}: the upstream also speaks the OpenAI Responses API, and {@code /v1/responses} is passed
- * through to it.
+ * through to it. {@code headers} are sent on every upstream request (values are secrets).
  */
 public record ProviderInfo(
         String id,
@@ -22,9 +24,16 @@ public record ProviderInfo(
         HubConfig.Timeouts timeouts,
         String docs,
         String source,
-        KindSettings settings, boolean responses) {
+        KindSettings settings, boolean responses, Map<String, Secret> headers) {
     public ProviderInfo {
         settings = settings == null ? KindSettings.NONE : settings;
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    /** A provider without extra upstream headers. */
+    public ProviderInfo(String id, String name, String kind, String baseUrl, Secret apiKey, boolean local, boolean discover,
+                        HubConfig.Timeouts timeouts, String docs, String source, KindSettings settings, boolean responses) {
+        this(id, name, kind, baseUrl, apiKey, local, discover, timeouts, docs, source, settings, responses, Map.of());
     }
 
     /** A provider that speaks only its own protocol (no Responses API pass-through). */

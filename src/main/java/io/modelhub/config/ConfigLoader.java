@@ -371,7 +371,38 @@ public final class ConfigLoader {
                 p.string("api_key_env", null), optionalBool(p, "local"), optionalBool(p, "discover"), timeouts,
                 p.string("docs", null), p.string("source", null), p.string("as_of", null),
                 p.strings("supported_parameters"), p.map("parameter_ranges", ConfigLoader::range),
-                settingValues.isEmpty() ? null : new KindSettings(settingValues, secretSettings), responses(p, kind));
+                settingValues.isEmpty() ? null : new KindSettings(settingValues, secretSettings), responses(p, kind),
+                headers(p, kind));
+    }
+
+    /** RFC 9110 token characters: what a header name may be made of. */
+    private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    /** {@code headers}: extra headers for an OpenAI-wire upstream (kinds openai and azure), checked so none can split a request. */
+    private static Map<String, Secret> headers(ConfigNode p, String kind) {
+        Map<String, String> raw = p.map("headers", h -> {
+            if (h.isMissing() || !h.isValue()) {
+                throw h.error("must be a string");
+            }
+            return h.text();
+        });
+        if (raw == null) {
+            return null;
+        }
+        if (kind != null && !"openai".equals(kind) && !"azure".equals(kind)) {
+            throw p.child("headers").error("is only for kinds openai and azure (was kind '" + kind + "')");
+        }
+        Map<String, Secret> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            if (!HEADER_NAME.matcher(e.getKey()).matches()) {
+                throw p.child("headers").error("'" + e.getKey() + "' is not a valid header name");
+            }
+            if (e.getValue().chars().anyMatch(ch -> ch < 0x20 && ch != '\t' || ch == 0x7f)) {
+                throw p.child("headers").child(e.getKey()).error("must not contain control characters or line breaks");
+            }
+            out.put(e.getKey(), Secret.ofNullable(e.getValue()));
+        }
+        return out;
     }
 
     /** {@code responses: true} only for kind openai: the other protocols have no Responses API to pass through to. */
@@ -385,7 +416,7 @@ public final class ConfigLoader {
 
     private static final Set<String> COMMON_PROVIDER_FIELDS = Set.of("id", "name", "kind", "base_url", "api_key", "api_key_env",
             "local", "discover", "timeouts", "docs", "source", "as_of", "supported_parameters", "parameter_ranges",
-            "responses");
+            "responses", "headers");
 
     private static Boolean optionalBool(ConfigNode n, String field) {
         return n.has(field) ? n.bool(field, false) : null;

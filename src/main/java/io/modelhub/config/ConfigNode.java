@@ -30,6 +30,16 @@ public final class ConfigNode {
         return node == null || node.isMissingNode() || node.isNull();
     }
 
+    /** Whether this is a scalar (string, number, boolean). */
+    public boolean isValue() {
+        return node != null && node.isValueNode();
+    }
+
+    /** The scalar as text. */
+    public String text() {
+        return node.asText();
+    }
+
     public boolean has(String field) {
         return !child(field).isMissing();
     }

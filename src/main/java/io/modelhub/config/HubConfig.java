@@ -58,18 +58,29 @@ public record HubConfig(
      * environment variable holding the key; {@code supportedParameters} and {@code parameterRanges}
      * apply to every offering of the provider that does not set its own. {@code responses} (kind openai)
      * says the upstream speaks the Responses API, so {@code /v1/responses} is passed through to it.
+     * {@code headers} (kinds openai and azure) are sent on every request to the upstream; their values are
+     * secrets (they often carry a token), never printed.
      */
     public record ProviderConfig(
             String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
             Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
             List<String> supportedParameters, Map<String, Range> parameterRanges, KindSettings settings,
-            Boolean responses) {
+            Boolean responses, Map<String, Secret> headers) {
+        /** A provider without extra upstream headers. */
+        public ProviderConfig(
+                String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
+                Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
+                List<String> supportedParameters, Map<String, Range> parameterRanges, KindSettings settings, Boolean responses) {
+            this(id, name, kind, baseUrl, apiKey, apiKeyEnv, local, discover, timeouts, docs, source, asOf,
+                    supportedParameters, parameterRanges, settings, responses, null);
+        }
+
         public ProviderConfig(
                 String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
                 Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
                 List<String> supportedParameters, Map<String, Range> parameterRanges) {
             this(id, name, kind, baseUrl, apiKey, apiKeyEnv, local, discover, timeouts, docs, source, asOf,
-                    supportedParameters, parameterRanges, null, null);
+                    supportedParameters, parameterRanges, null, null, null);
         }
     }
 

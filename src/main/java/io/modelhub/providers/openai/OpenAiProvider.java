@@ -60,13 +60,20 @@ public final class OpenAiProvider implements Provider {
         this.json = json;
         this.chunks = new OpenAiChunks(json.getFactory());
         this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), proxies, json);
-        this.headTail = keyHeader + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
+        this.headTail = keyHeader + extraHeaders(info) + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
         this.chatPathOf = chatPathOf;
         this.chatHead = chatPathOf == null ? upstream.requestLine("POST", "/chat/completions") + headTail : null;
         this.responsesHead = upstream.requestLine("POST", "/responses") + headTail;
         this.embeddingsHead = upstream.requestLine("POST", "/embeddings") + headTail + "Accept: application/json\r\n";
-        this.modelsHead = modelsPath == null ? null : upstream.requestLine("GET", modelsPath) + keyHeader
+        this.modelsHead = modelsPath == null ? null : upstream.requestLine("GET", modelsPath) + keyHeader + extraHeaders(info)
                 + "Accept: application/json\r\nUser-Agent: ModelHub/0.1\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    /** The configured {@code headers} as header lines (checked for line breaks when the config was read). */
+    private static String extraHeaders(ProviderInfo info) {
+        StringBuilder sb = new StringBuilder();
+        info.headers().forEach((name, value) -> sb.append(name).append(": ").append(value == null ? "" : value.value()).append("\r\n"));
+        return sb.toString();
     }
 
     /** The header line carrying the provider's key after {@code prefix}, or "" when it has none. */
