@@ -20,6 +20,27 @@ public final class ChatShape {
         this.json = json;
     }
 
+    /** A whole upstream answer as a JSON object, or the protocol failure of provider {@code providerId}. */
+    public JsonNode object(String providerId, byte[] body) throws UpstreamException {
+        try {
+            JsonNode n = json.readTree(body);
+            if (n == null || !n.isObject()) {
+                throw UpstreamException.protocol(providerId, "answered with something that is not a JSON object", null);
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw UpstreamException.protocol(providerId, "answered with invalid JSON", e);
+        }
+    }
+
+    /** Copies {@code in.from} to {@code out.to} when it is a number (request fields an upstream names its own way). */
+    public static void copyNumber(JsonNode in, ObjectNode out, String from, String to) {
+        JsonNode v = in.get(from);
+        if (v != null && v.isNumber()) {
+            out.set(to, v);
+        }
+    }
+
     public ObjectMapper json() {
         return json;
     }

@@ -72,7 +72,7 @@ public final class AnthropicProvider implements Provider {
     }
 
     private UpstreamReply complete(byte[] body) throws UpstreamException {
-        JsonNode m = read(body);
+        JsonNode m = shape.object(id, body);
         StringBuilder text = new StringBuilder();
         StringBuilder thinking = new StringBuilder();
         List<ChatShape.ToolCall> calls = new ArrayList<>();
@@ -92,18 +92,6 @@ public final class AnthropicProvider implements Provider {
         byte[] out = shape.completion(m.path("id").asText(), m.path("model").asText(), System.currentTimeMillis() / 1000,
                 text.toString(), thinking.toString(), calls, finish, usage);
         return new UpstreamReply.Complete(out, usage, finish);
-    }
-
-    private JsonNode read(byte[] body) throws UpstreamException {
-        try {
-            JsonNode n = shape.json().readTree(body);
-            if (n == null || !n.isObject()) {
-                throw UpstreamException.protocol(id, "answered with something that is not a JSON object", null);
-            }
-            return n;
-        } catch (IOException e) {
-            throw UpstreamException.protocol(id, "answered with invalid JSON", e);
-        }
     }
 
     /** Anthropic's stop reason as an OpenAI finish reason. */

@@ -74,9 +74,9 @@ final class AnthropicRequest {
         if (!system.isEmpty()) {
             out.put("system", system.toString());
         }
-        copyNumber(in, out, "temperature", "temperature");
-        copyNumber(in, out, "top_p", "top_p");
-        copyNumber(in, out, "top_k", "top_k");
+        ChatShape.copyNumber(in, out, "temperature", "temperature");
+        ChatShape.copyNumber(in, out, "top_p", "top_p");
+        ChatShape.copyNumber(in, out, "top_k", "top_k");
         List<String> stops = ChatShape.stops(in.get("stop"));
         if (!stops.isEmpty()) {
             ArrayNode s = out.putArray("stop_sequences");
@@ -180,10 +180,4 @@ final class AnthropicRequest {
         return turn;
     }
 
-    private static void copyNumber(JsonNode in, ObjectNode out, String from, String to) {
-        JsonNode v = in.get(from);
-        if (v != null && v.isNumber()) {
-            out.set(to, v);
-        }
-    }
 }

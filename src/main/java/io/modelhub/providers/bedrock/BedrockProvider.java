@@ -168,15 +168,7 @@ public final class BedrockProvider implements Provider {
     }
 
     private UpstreamReply complete(byte[] body, String modelId) throws UpstreamException {
-        JsonNode r;
-        try {
-            r = shape.json().readTree(body);
-        } catch (IOException e) {
-            throw UpstreamException.protocol(id, "answered with invalid JSON", e);
-        }
-        if (r == null || !r.isObject()) {
-            throw UpstreamException.protocol(id, "answered with something that is not a JSON object", null);
-        }
+        JsonNode r = shape.object(id, body);
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<ChatShape.ToolCall> calls = new ArrayList<>();

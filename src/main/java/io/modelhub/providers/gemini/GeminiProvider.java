@@ -73,7 +73,7 @@ public final class GeminiProvider implements Provider {
     }
 
     private UpstreamReply complete(byte[] body, String model) throws UpstreamException {
-        JsonNode r = read(body);
+        JsonNode r = shape.object(id, body);
         JsonNode candidate = r.path("candidates").path(0);
         StringBuilder text = new StringBuilder();
         StringBuilder thoughts = new StringBuilder();
@@ -95,18 +95,6 @@ public final class GeminiProvider implements Provider {
         byte[] out = shape.completion(responseId, r.path("modelVersion").asText(model), System.currentTimeMillis() / 1000,
                 text.toString(), thoughts.toString(), calls, finish, usage);
         return new UpstreamReply.Complete(out, usage, finish);
-    }
-
-    private JsonNode read(byte[] body) throws UpstreamException {
-        try {
-            JsonNode n = shape.json().readTree(body);
-            if (n == null || !n.isObject()) {
-                throw UpstreamException.protocol(id, "answered with something that is not a JSON object", null);
-            }
-            return n;
-        } catch (IOException e) {
-            throw UpstreamException.protocol(id, "answered with invalid JSON", e);
-        }
     }
 
     /**

@@ -100,12 +100,12 @@ final class GeminiRequest {
             }
         }
         ObjectNode gen = shape.json().createObjectNode();
-        number(in, gen, "temperature", "temperature");
-        number(in, gen, "top_p", "topP");
-        number(in, gen, "top_k", "topK");
-        number(in, gen, "presence_penalty", "presencePenalty");
-        number(in, gen, "frequency_penalty", "frequencyPenalty");
-        number(in, gen, "seed", "seed");
+        ChatShape.copyNumber(in, gen, "temperature", "temperature");
+        ChatShape.copyNumber(in, gen, "top_p", "topP");
+        ChatShape.copyNumber(in, gen, "top_k", "topK");
+        ChatShape.copyNumber(in, gen, "presence_penalty", "presencePenalty");
+        ChatShape.copyNumber(in, gen, "frequency_penalty", "frequencyPenalty");
+        ChatShape.copyNumber(in, gen, "seed", "seed");
         Integer max = ChatShape.maxTokens(in);
         if (max != null) {
             gen.put("maxOutputTokens", max);
@@ -205,10 +205,4 @@ final class GeminiRequest {
         return turn;
     }
 
-    private static void number(JsonNode in, ObjectNode out, String from, String to) {
-        JsonNode v = in.get(from);
-        if (v != null && v.isNumber()) {
-            out.set(to, v);
-        }
-    }
 }
