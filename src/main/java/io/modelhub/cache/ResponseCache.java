@@ -97,13 +97,17 @@ public final class ResponseCache implements AutoCloseable {
      * A header value other than {@code use} is a 400.
      */
     public String keyFor(ServerRequest req, ChatRequest request, String providerHeader, String keyId) {
+        if (store == null) {
+            // Off: nothing to look up, and the header is ignored (docs/operations.md).
+            return null;
+        }
         String header = req.headers().first(HEADER).orElse(null);
         if (header != null && !header.trim().equalsIgnoreCase("use")) {
             throw ApiException.badRequest("Invalid value for header 'x-modelhub-cache': '" + header
                     + "'. The only value a request sends is 'use' (answer from the response cache when it can).",
                     "x-modelhub-cache", "invalid_value");
         }
-        if (store == null || (header == null && !(keyId != null && (keys.contains(keyId) || keyOptsIn.test(keyId)))
+        if ((header == null && !(keyId != null && (keys.contains(keyId) || keyOptsIn.test(keyId)))
                 && !models.contains(request.model()))) {
             return null;
         }
