@@ -9,7 +9,6 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelhub.api.ApiException;
 import io.modelhub.providers.EventStream;
 import io.modelhub.providers.UpstreamException;
-import io.modelhub.usage.TokenUsage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -46,7 +45,6 @@ public final class TranslatedRelay {
 
     /** Relays {@code events} through {@code translator} to its end (or until the client leaves), then tells {@code end}. */
     public void stream(ServerResponse res, EventStream events, Translator translator, ChatRelay.StreamEnd end) {
-        TokenUsage usage = null;
         long relayed = 0;
         long firstEvent = 0;
         String errorType = null;
@@ -80,10 +78,6 @@ public final class TranslatedRelay {
                     translator.fail(api, out);
                     break;
                 }
-                JsonNode u = chunk.get("usage");
-                if (u != null && u.isObject()) {
-                    usage = new TokenUsage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong());
-                }
                 translator.chunk(chunk, out);
                 out.flush();
                 relayed++;
@@ -93,7 +87,8 @@ public final class TranslatedRelay {
             // The client went away: closing the events (try-with-resources) cancels the upstream request.
             errorType = "client_disconnected";
         } finally {
-            end.ended(new ChatRelay.Streamed(usage, relayed, firstEvent, errorType));
+            // The usage is what the adapter read from its upstream (the stream carries it; nothing here parses it again).
+            end.ended(new ChatRelay.Streamed(events.usage(), relayed, firstEvent, errorType));
         }
     }
 }
