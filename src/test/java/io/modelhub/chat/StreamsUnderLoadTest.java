@@ -36,18 +36,21 @@ class StreamsUnderLoadTest {
         UsageRows rows = UsageRows.attach(env.hub());
         int streams = 300;
         AtomicInteger complete = new AtomicInteger();
+        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
         runAtOnce(streams, () -> {
             try {
                 String all = stream(false);
                 if (all.startsWith("HTTP/1.1 200") && all.contains("data: [DONE]") && all.contains("\"t5 \"")) {
                     complete.incrementAndGet();
+                } else {
+                    problems.add(all.length() > 400 ? all.substring(0, 400) : all);
                 }
             } catch (IOException e) {
-                // counted as incomplete
+                problems.add(e.toString());
             }
             return null;
         });
-        assertThat(complete.get()).isEqualTo(streams);
+        assertThat(complete.get()).as("streams that did not complete: %s", problems).isEqualTo(streams);
         List<UsageRecord> records = await(rows, streams);
         assertThat(records).hasSize(streams)
                 .allSatisfy(r -> {
