@@ -14,16 +14,7 @@ command -v nginx >/dev/null || { echo "bench: needs nginx (apt-get install nginx
 OUT=bench/out; rm -rf "$OUT"; mkdir -p "$OUT"/{body,proxy,fastcgi,uwsgi,scgi}
 DIR=$(cd "$OUT" && pwd)
 UP=18081; PROXY=18082; HUB=18083; PORTKEY_PORT=18084
-PORTKEY=${PORTKEY:-1}
-PORTKEY_VERSION=1.15.2
-if [ "$PORTKEY" = 1 ]; then
-  command -v npm >/dev/null || { echo "bench: Portkey needs node and npm (or run with PORTKEY=0)" >&2; exit 1; }
-  PK=bench/.cache/portkey
-  if [ ! -f "$PK/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
-    mkdir -p "$PK"
-    (cd "$PK" && echo '{"private":true}' > package.json && npm install --no-audit --no-fund --silent "@portkey-ai/gateway@$PORTKEY_VERSION")
-  fi
-fi
+. bench/portkey.sh
 sed -e "s#@DIR@#$DIR#g" -e "s#@UPSTREAM_PORT@#$UP#g" -e "s#@PROXY_PORT@#$PROXY#g" bench/nginx.conf.template > "$DIR/nginx.conf"
 
 [ -f target/modelhub.jar ] && [ -z "$(find src/main pom.xml -newer target/modelhub.jar -print -quit)" ] \
@@ -57,10 +48,7 @@ nginx -c "$DIR/nginx.conf" -p "$DIR"
 MODELHUB_ADMIN_KEY="$ADMIN_KEY" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m} \
   -jar target/modelhub.jar serve --config "$DIR/modelhub.yaml" --data-dir "$DIR/data" > "$DIR/hub.log" 2>&1 &
 HUB_PID=$!
-if [ "$PORTKEY" = 1 ]; then
-  node "$PK/node_modules/@portkey-ai/gateway/build/start-server.js" --port=$PORTKEY_PORT --headless > "$DIR/portkey.log" 2>&1 &
-  PK_PID=$!
-fi
+[ "$PORTKEY" = 1 ] && portkey_start $PORTKEY_PORT "$DIR/portkey.log"
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$HUB/health/ready" >/dev/null && break; sleep 0.2; done
 # The load runs with an ordinary read key that has limits and a budget, so every request pays for
 # authentication, the rpm/tpm/budget checks and metering, as in production.
