@@ -253,6 +253,45 @@ class ConnectionLimitsTest {
         mocks.get("alpha").releaseStreams();
     }
 
+    @Test
+    void aReloadThatRaisesTheLimitTakesEffectForNewCallsWhileOldStreamsFinish() throws Exception {
+        MockUpstream alpha = new MockUpstream();
+        mocks.put("alpha", alpha);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("modelhub", ".yaml");
+        String yaml = """
+                providers:
+                  - id: alpha
+                    kind: openai
+                    base_url: %s
+                    api_key: key-alpha
+                    connections: {max: %%d, queue: 0}
+                models:
+                  - id: %s
+                    capabilities: [streaming]
+                    offerings:
+                      - provider: alpha
+                        upstream_model: up-alpha
+                """.formatted(alpha.baseUrl(), MODEL);
+        java.nio.file.Files.writeString(file, yaml.formatted(1));
+        hub = TestHub.startFromFile(file, Map.of());
+        alpha.always(new MockUpstream.Answer("one two three", 3, 0));
+        alpha.holdStreams();
+        TestHub.StreamResponse held = holding();
+        assertLimitReached(hub.post("/v1/chat/completions", WHOLE), "5");
+
+        java.nio.file.Files.writeString(file, yaml.formatted(2));
+        TestHub.Response reload = hub.post("/v1/catalog/reload", "");
+        assertThat(reload.status()).as(reload.body()).isEqualTo(200);
+        assertThat(gauge("modelhub_upstream_connections_max", "alpha")).isEqualTo(2);
+        TestHub.StreamResponse fresh = holding();
+        assertThat(gauge("modelhub_upstream_connections_in_flight", "alpha")).isEqualTo(1);
+        alpha.releaseStreams();
+        assertThat(held.rest().getLast()).isEqualTo("[DONE]");
+        assertThat(fresh.rest().getLast()).isEqualTo("[DONE]");
+        awaitGauge("modelhub_upstream_connections_in_flight", "alpha", 0);
+        java.nio.file.Files.deleteIfExists(file);
+    }
+
     /** One stream on its own connection; the client closes it after the first content chunk. */
     private void leaveAfterFirstChunk() {
         byte[] request = ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
