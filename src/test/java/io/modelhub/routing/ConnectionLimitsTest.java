@@ -162,6 +162,7 @@ class ConnectionLimitsTest {
         alpha.always(new MockUpstream.Answer("one two three", 3, 0));
         alpha.holdStreams();
         TestHub.StreamResponse held = holding();
+        io.modelhub.testing.UsageRows rows = io.modelhub.testing.UsageRows.attach(hub);
         // More refusals than the breaker's consecutive_failures (3): none of them may count.
         for (int i = 0; i < 5; i++) {
             long started = System.nanoTime();
@@ -174,6 +175,13 @@ class ConnectionLimitsTest {
         assertThat(hub.hub().health().status("alpha")).isEqualTo(ProviderStatus.HEALTHY);
         assertThat(hub.get("/v1/models/" + MODEL + "/providers/alpha").json().path("stats").path("calls").asLong()).isZero();
         assertThat(alpha.received()).hasSize(1);
+        // metered as any call every provider failed: the status and error, no tokens, no cost
+        io.modelhub.usage.UsageRecord refused = rows.awaitRecord(1);
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.errorType()).isEqualTo("unavailable_error");
+        assertThat(refused.promptTokens()).isZero();
+        assertThat(refused.completionTokens()).isZero();
+        assertThat(refused.costUsd()).isIn(null, 0.0);
 
         alpha.releaseStreams();
         assertThat(held.rest().getLast()).isEqualTo("[DONE]");
