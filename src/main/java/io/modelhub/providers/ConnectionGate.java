@@ -2,7 +2,6 @@ package io.modelhub.providers;
 
 import io.modelhub.config.HubConfig;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -109,8 +108,9 @@ public sealed interface ConnectionGate permits ConnectionGate.Unlimited, Connect
                     waiting.decrementAndGet();
                 }
             } catch (InterruptedException e) {
+                // Not the upstream's fault either: refused like a wait that ran out, so no breaker counts it.
                 Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for a connection slot");
+                throw new Refused("interrupted while waiting for a connection slot of this provider", retryAfter);
             }
         }
 

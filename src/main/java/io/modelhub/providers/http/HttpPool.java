@@ -1,12 +1,12 @@
 package io.modelhub.providers.http;
 
+import io.modelhub.providers.ConnectionGate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import io.modelhub.providers.ConnectionGate;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
