@@ -114,7 +114,7 @@ public final class CatalogLoader {
             }
             providers.put(p.id(), new ProviderInfo(p.id(), p.name() == null ? p.id() : p.name(), p.kind(), baseUrl, key, local,
                     Boolean.TRUE.equals(p.discover()), p.timeouts() == null ? HubConfig.Timeouts.DEFAULT : p.timeouts(),
-                    p.docs(), p.source(), settings, Boolean.TRUE.equals(p.responses()), p.headers()));
+                    p.docs(), p.source(), settings, Boolean.TRUE.equals(p.responses()), p.headers(), p.connections()));
             enabled.put(p.id(), p);
         }
 
@@ -261,7 +261,8 @@ public final class CatalogLoader {
                 or(user.docs(), base.docs()), or(user.source(), base.source()), or(user.asOf(), base.asOf()),
                 or(user.supportedParameters(), base.supportedParameters()), or(user.parameterRanges(), base.parameterRanges()),
                 base.settings() == null ? user.settings() : base.settings().with(user.settings()),
-                or(user.responses(), base.responses()), or(user.headers(), base.headers()));
+                or(user.responses(), base.responses()), or(user.headers(), base.headers()),
+                or(user.connections(), base.connections()));
     }
 
     /** A known model with the user's fields laid over it; offerings are merged by provider, the user's winning field by field. */

@@ -12,6 +12,7 @@ import io.modelhub.config.Secret;
  * only its kind reads (never null).
  * {@code responses}: the upstream also speaks the OpenAI Responses API, and {@code /v1/responses} is passed
  * through to it. {@code headers} are sent on every upstream request (values are secrets).
+ * {@code connections} caps its upstream exchanges in flight; null: no limit.
  */
 public record ProviderInfo(
         String id,
@@ -24,10 +25,17 @@ public record ProviderInfo(
         HubConfig.Timeouts timeouts,
         String docs,
         String source,
-        KindSettings settings, boolean responses, Map<String, Secret> headers) {
+        KindSettings settings, boolean responses, Map<String, Secret> headers, HubConfig.Connections connections) {
     public ProviderInfo {
         settings = settings == null ? KindSettings.NONE : settings;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    /** A provider without a connection limit. */
+    public ProviderInfo(String id, String name, String kind, String baseUrl, Secret apiKey, boolean local, boolean discover,
+                        HubConfig.Timeouts timeouts, String docs, String source, KindSettings settings, boolean responses,
+                        Map<String, Secret> headers) {
+        this(id, name, kind, baseUrl, apiKey, local, discover, timeouts, docs, source, settings, responses, headers, null);
     }
 
     /** A provider without extra upstream headers. */

@@ -73,10 +73,12 @@ public final class ChatRelay {
         long relayed = 0;
         long firstEvent = 0;
         String errorType = null;
-        res.header(SSE);
-        res.header(NO_CACHE);
-        OutputStream out = res.outputStream();
+        // Inside the try: whatever fails from here on, the events are closed, so the upstream exchange (and
+        // its connection slot, when the provider has a limit) is given back.
         try (events) {
+            res.header(SSE);
+            res.header(NO_CACHE);
+            OutputStream out = res.outputStream();
             while (true) {
                 byte[] event;
                 try {

@@ -48,10 +48,11 @@ public final class TranslatedRelay {
         long relayed = 0;
         long firstEvent = 0;
         String errorType = null;
-        res.header(HeaderNames.CONTENT_TYPE, translator.contentType());
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        OutputStream out = res.outputStream();
+        // Inside the try: whatever fails from here on, the events are closed and the upstream exchange given back.
         try (events) {
+            res.header(HeaderNames.CONTENT_TYPE, translator.contentType());
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            OutputStream out = res.outputStream();
             while (true) {
                 byte[] event;
                 try {

@@ -372,7 +372,34 @@ public final class ConfigLoader {
                 p.string("docs", null), p.string("source", null), p.string("as_of", null),
                 p.strings("supported_parameters"), p.map("parameter_ranges", ConfigLoader::range),
                 settingValues.isEmpty() ? null : new KindSettings(settingValues, secretSettings), responses(p, kind),
-                headers(p, kind));
+                headers(p, kind), connections(p, kind));
+    }
+
+    /**
+     * {@code connections: {max, queue, queue_timeout_ms}}: at most {@code max} upstream exchanges in flight,
+     * {@code queue} calls waiting (default {@code max}), each at most {@code queue_timeout_ms} (default: the
+     * provider's connect timeout, left null here so that a built-in provider's timeouts still apply).
+     */
+    private static HubConfig.Connections connections(ConfigNode p, String kind) {
+        ConfigNode c = p.child("connections").onlyFields(Set.of("max", "queue", "queue_timeout_ms"));
+        if (c.isMissing()) {
+            return null;
+        }
+        if ("sandbox".equals(kind)) {
+            throw c.error("is only for kinds that call an upstream (was kind 'sandbox')");
+        }
+        Integer max = c.integer("max", null);
+        if (max == null) {
+            throw c.child("max").error("is required (the most upstream exchanges in flight at once)");
+        }
+        if (max < 1) {
+            throw c.child("max").error("must be at least 1 (was " + max + ")");
+        }
+        int queue = c.integer("queue", max);
+        if (queue < 0) {
+            throw c.child("queue").error("must not be negative (was " + queue + ")");
+        }
+        return new HubConfig.Connections(max, queue, c.millis("queue_timeout_ms", null));
     }
 
     /** RFC 9110 token characters: what a header name may be made of. */
@@ -416,7 +443,7 @@ public final class ConfigLoader {
 
     private static final Set<String> COMMON_PROVIDER_FIELDS = Set.of("id", "name", "kind", "base_url", "api_key", "api_key_env",
             "local", "discover", "timeouts", "docs", "source", "as_of", "supported_parameters", "parameter_ranges",
-            "responses", "headers");
+            "responses", "headers", "connections");
 
     private static Boolean optionalBool(ConfigNode n, String field) {
         return n.has(field) ? n.bool(field, false) : null;

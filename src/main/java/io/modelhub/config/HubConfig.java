@@ -53,19 +53,42 @@ public record HubConfig(
     }
 
     /**
+     * How many upstream exchanges one provider may have in flight at once ({@code max}), how many calls may
+     * wait for one of them ({@code queue}) and how long one waits at most ({@code queueTimeout}; null: the
+     * provider's connect timeout). No block (null where this is held) means no limit.
+     */
+    public record Connections(int max, int queue, Duration queueTimeout) {
+        /** The wait a queued call gets: {@code queueTimeout}, or the provider's connect timeout when it was not set. */
+        public Duration queueTimeoutOr(Duration connectTimeout) {
+            return queueTimeout != null ? queueTimeout : connectTimeout;
+        }
+    }
+
+    /**
      * A provider as the config file (or the built-in catalog) declares it. Null fields mean "not said":
      * a user entry with a built-in id overrides only the fields it sets. {@code apiKeyEnv} names the
      * environment variable holding the key; {@code supportedParameters} and {@code parameterRanges}
      * apply to every offering of the provider that does not set its own. {@code responses} (kind openai)
      * says the upstream speaks the Responses API, so {@code /v1/responses} is passed through to it.
      * {@code headers} (kinds openai and azure) are sent on every request to the upstream; their values are
-     * secrets (they often carry a token), never printed.
+     * secrets (they often carry a token), never printed. {@code connections} caps the upstream exchanges in
+     * flight (null: no limit).
      */
     public record ProviderConfig(
             String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
             Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
             List<String> supportedParameters, Map<String, Range> parameterRanges, KindSettings settings,
-            Boolean responses, Map<String, Secret> headers) {
+            Boolean responses, Map<String, Secret> headers, Connections connections) {
+        /** A provider without a connection limit. */
+        public ProviderConfig(
+                String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,
+                Boolean local, Boolean discover, Timeouts timeouts, String docs, String source, String asOf,
+                List<String> supportedParameters, Map<String, Range> parameterRanges, KindSettings settings,
+                Boolean responses, Map<String, Secret> headers) {
+            this(id, name, kind, baseUrl, apiKey, apiKeyEnv, local, discover, timeouts, docs, source, asOf,
+                    supportedParameters, parameterRanges, settings, responses, headers, null);
+        }
+
         /** A provider without extra upstream headers. */
         public ProviderConfig(
                 String id, String name, String kind, String baseUrl, Secret apiKey, String apiKeyEnv,

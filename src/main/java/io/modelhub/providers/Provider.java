@@ -44,6 +44,11 @@ public interface Provider extends AutoCloseable {
         throw UpstreamException.protocol(id(), "this provider cannot list its models", null);
     }
 
+    /** The slots of this provider's upstream exchanges in flight; {@link ConnectionGate#UNLIMITED} when it has no limit. */
+    default ConnectionGate connectionGate() {
+        return ConnectionGate.UNLIMITED;
+    }
+
     @Override
     default void close() {}
 }

@@ -61,6 +61,17 @@ public final class ProviderRegistry implements AutoCloseable {
         return e == null ? null : e.provider();
     }
 
+    /** The connection gates of the live providers that have a limit, by provider id (for metrics). */
+    public Map<String, ConnectionGate.Bounded> connectionGates() {
+        Map<String, ConnectionGate.Bounded> out = new java.util.TreeMap<>();
+        live.forEach((id, e) -> {
+            if (e.provider().connectionGate() instanceof ConnectionGate.Bounded b) {
+                out.put(id, b);
+            }
+        });
+        return out;
+    }
+
     @Override
     public void close() {
         live.values().forEach(e -> e.provider().close());

@@ -16,7 +16,12 @@ public final class UpstreamException extends Exception {
         /** The upstream answered with a non-2xx status. */
         STATUS,
         /** The upstream answered something that is not what the protocol says (bad JSON, bad SSE). */
-        PROTOCOL
+        PROTOCOL,
+        /**
+         * Nothing was sent: the hub's connection limit for the provider was reached (queue full, or no slot
+         * within the queue timeout). Says nothing about the upstream's health.
+         */
+        BUSY
     }
 
     private final String providerId;
@@ -44,6 +49,11 @@ public final class UpstreamException extends Exception {
 
     public static UpstreamException protocol(String providerId, String message, Throwable cause) {
         return new UpstreamException(providerId, Kind.PROTOCOL, message, 0, null, null, cause);
+    }
+
+    /** The hub shed the call: the provider's connection limit was reached. {@code retryAfter}: when to try again. */
+    public static UpstreamException busy(String providerId, String message, Duration retryAfter) {
+        return new UpstreamException(providerId, Kind.BUSY, message, 0, retryAfter, null, null);
     }
 
     public static UpstreamException status(String providerId, int status, String message, Duration retryAfter, byte[] body) {
@@ -74,12 +84,12 @@ public final class UpstreamException extends Exception {
     }
 
     /**
-     * Whether another offering may be tried: connection errors, timeouts, bad answers, 408, 429 and 5xx.
-     * Any other 4xx is the request's own fault and would fail everywhere.
+     * Whether another offering may be tried: connection errors, timeouts, bad answers, a full connection
+     * limit, 408, 429 and 5xx. Any other 4xx is the request's own fault and would fail everywhere.
      */
     public boolean retryable() {
         return switch (kind) {
-            case CONNECTION, TIMEOUT, PROTOCOL -> true;
+            case CONNECTION, TIMEOUT, PROTOCOL, BUSY -> true;
             case STATUS -> status == 408 || status == 429 || status >= 500;
         };
     }

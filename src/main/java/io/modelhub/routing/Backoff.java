@@ -23,7 +23,8 @@ final class Backoff {
      * null when it should not be tried again for this request.
      */
     Duration next(int tries, UpstreamException e) {
-        if (!e.retryable()) {
+        if (!e.retryable() || e.kind() == UpstreamException.Kind.BUSY) {
+            // A full connection limit: the call already waited its queue timeout; another offering may have room.
             return null;
         }
         Duration retryAfter = e.retryAfter();

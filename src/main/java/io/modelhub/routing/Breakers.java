@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * One {@link CircuitBreaker} per offering, created on first use and fed by every call's outcome. Only
  * failures that say something about the upstream count: an upstream that rejects the request itself
- * (400, 422...) has answered, which counts as success.
+ * (400, 422...) has answered, which counts as success; a call the hub's connection limit refused was
+ * never sent, which counts as nothing.
  */
 public final class Breakers implements CallListener {
     private final HubConfig.Breaker config;
@@ -56,7 +57,10 @@ public final class Breakers implements CallListener {
 
     @Override
     public void failed(Offering offering, UpstreamException e) {
-        if (e.retryable()) {
+        if (e.kind() == UpstreamException.Kind.BUSY) {
+            // The hub shed the call before sending it: the upstream is not to blame (a half-open probe is given back).
+            of(offering).release();
+        } else if (e.retryable()) {
             of(offering).failure();
         } else {
             of(offering).success();

@@ -55,7 +55,8 @@ public final class Measurements implements CallListener {
 
     @Override
     public void failed(Offering offering, UpstreamException e) {
-        if (e.retryable()) {
+        // A call refused by the hub's connection limit never reached the upstream: nothing to measure.
+        if (e.retryable() && e.kind() != UpstreamException.Kind.BUSY) {
             window(offering).failure();
         }
     }

@@ -10,7 +10,10 @@ import java.util.Map;
 final class UpstreamErrors {
     private UpstreamErrors() {}
 
-    /** Every tried offering failed: 504 if they all timed out, else 502 naming each provider and its error. */
+    /**
+     * Every tried offering failed: 503 with Retry-After if the hub's connection limits refused them all (the
+     * upstreams were never called), 504 if the others all timed out, else 502 naming each provider and its error.
+     */
     static ApiException allFailed(String modelId, List<UpstreamException> failures) {
         StringBuilder sb = new StringBuilder();
         for (UpstreamException f : failures) {
@@ -19,12 +22,20 @@ final class UpstreamErrors {
             }
             sb.append(f.providerId()).append(": ").append(f.getMessage());
         }
-        boolean allTimeouts = !failures.isEmpty() && failures.stream().allMatch(f -> f.kind() == UpstreamException.Kind.TIMEOUT);
+        List<UpstreamException> called = failures.stream().filter(f -> f.kind() != UpstreamException.Kind.BUSY).toList();
+        if (called.isEmpty() && !failures.isEmpty()) {
+            long seconds = failures.stream().map(UpstreamException::retryAfter)
+                    .mapToLong(d -> d == null ? 1 : Math.max(1, (d.toMillis() + 999) / 1000)).min().orElse(1);
+            return ApiException.unavailable("The provider's connection limit is reached for model '" + modelId
+                    + "': every slot is in use and the wait for one was full or ran out. Try again in " + seconds + " s. Tried " + sb + ".",
+                    "connection_limit_reached").withHeaders(Map.of("Retry-After", Long.toString(seconds)));
+        }
+        boolean allTimeouts = !called.isEmpty() && called.stream().allMatch(f -> f.kind() == UpstreamException.Kind.TIMEOUT);
         if (allTimeouts) {
             return ApiException.timeout("The provider did not answer in time for model '" + modelId + "'. Tried " + sb + ".");
         }
         ApiException e = ApiException.upstream("Every provider failed for model '" + modelId + "'. Tried " + sb + ".", "upstream_failed");
-        UpstreamException last = failures.isEmpty() ? null : failures.getLast();
+        UpstreamException last = called.isEmpty() ? null : called.getLast();
         if (last != null && last.status() == 429 && last.retryAfter() != null) {
             e = e.withHeaders(Map.of("Retry-After", Long.toString(Math.max(1, last.retryAfter().toSeconds()))));
         }

@@ -181,6 +181,7 @@ public final class Hub implements AutoCloseable {
         }
         metrics.breakerStates(this::breakerStates);
         router.observeFailures(metrics::upstreamFailed);
+        metrics.connectionGates(providers::connectionGates);
     }
 
     /** Every new catalog snapshot: providers follow it, and its answers are prepared off the request path. */

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelhub.providers.ConnectionGate;
 import io.modelhub.providers.UpstreamException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * The hub's Prometheus meters. Counts every metered call as a {@link UsageListener} (calls, latency and
  * time-to-first-token histograms, tokens and cost per model and provider, failed calls per provider and
  * error type), counts failed upstream attempts the router reports, and shows circuit-breaker states read
- * from whoever owns the breakers. Meters are resolved once
+ * from whoever owns the breakers, and the connection limits' slots in use, waiters and refusals. Meters are resolved once
  * per model and provider and cached, so a call costs a map lookup and a few additions.
  */
 public final class HubMetrics implements UsageListener, AutoCloseable {
@@ -40,6 +41,11 @@ public final class HubMetrics implements UsageListener, AutoCloseable {
     private final Map<CallKey, Counter> failures = new ConcurrentHashMap<>();
     private final Map<CallKey, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final MultiGauge breakers;
+    private final MultiGauge connectionsInFlight;
+    private final MultiGauge connectionsQueued;
+    private final MultiGauge connectionsMax;
+    private final Map<String, Counter> connectionsRefused = new ConcurrentHashMap<>();
+    private volatile Supplier<Map<String, ConnectionGate.Bounded>> connectionGates = Map::of;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile Supplier<Map<String, String>> breakerStates = Map::of;
 
@@ -56,6 +62,17 @@ public final class HubMetrics implements UsageListener, AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         breakers = MultiGauge.builder("modelhub.circuit.breaker.state")
                 .description("1 for the state each circuit breaker is in").register(registry);
+        connectionsInFlight = MultiGauge.builder("modelhub.upstream.connections.in_flight")
+                .description("Upstream exchanges in flight, per provider with a connection limit").register(registry);
+        connectionsQueued = MultiGauge.builder("modelhub.upstream.connections.queued")
+                .description("Calls waiting for a connection slot, per provider with a connection limit").register(registry);
+        connectionsMax = MultiGauge.builder("modelhub.upstream.connections.max")
+                .description("The connection limit (most upstream exchanges in flight at once), per provider that has one").register(registry);
+    }
+
+    /** Tells the metrics where to read, at each scrape, the connection gates of the providers that have a limit. */
+    public void connectionGates(Supplier<Map<String, ConnectionGate.Bounded>> gates) {
+        this.connectionGates = gates;
     }
 
     /** Where other parts of the hub register their own meters. */
@@ -135,6 +152,12 @@ public final class HubMetrics implements UsageListener, AutoCloseable {
         upstreamErrors.computeIfAbsent(new CallKey(providerId, kind), k -> Counter.builder("modelhub.upstream.errors")
                 .description("Failed upstream attempts (fallbacks included) by provider and kind")
                 .tag("provider", k.a()).tag("kind", k.b()).register(registry)).increment();
+        if (e.kind() == UpstreamException.Kind.BUSY) {
+            // Counted here rather than in the gate: a reload replaces the gate, the count must go on.
+            connectionsRefused.computeIfAbsent(providerId, id -> Counter.builder("modelhub.upstream.connections.rejected")
+                    .description("Calls refused by a provider's connection limit (queue full or no slot in time), fallbacks included")
+                    .tag("provider", id).register(registry)).increment();
+        }
     }
 
     /** Unhooks the GC listeners (several hubs may live and die in one JVM, as in tests). */
@@ -155,6 +178,24 @@ public final class HubMetrics implements UsageListener, AutoCloseable {
         }
         states.forEach((breaker, state) -> rows.add(MultiGauge.Row.of(Tags.of("breaker", breaker, "state", state), 1)));
         breakers.register(rows, true);
+        Map<String, ConnectionGate.Bounded> gates;
+        try {
+            gates = connectionGates.get();
+        } catch (RuntimeException e) {
+            gates = Map.of();
+        }
+        List<MultiGauge.Row<?>> inFlight = new ArrayList<>();
+        List<MultiGauge.Row<?>> queued = new ArrayList<>();
+        List<MultiGauge.Row<?>> max = new ArrayList<>();
+        gates.forEach((provider, g) -> {
+            Tags tags = Tags.of("provider", provider);
+            inFlight.add(MultiGauge.Row.of(tags, g.inFlight()));
+            queued.add(MultiGauge.Row.of(tags, g.queued()));
+            max.add(MultiGauge.Row.of(tags, g.max()));
+        });
+        connectionsInFlight.register(inFlight, true);
+        connectionsQueued.register(queued, true);
+        connectionsMax.register(max, true);
         return registry.scrape();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.catalog.ProviderInfo;
 import io.modelhub.providers.ChatCall;
 import io.modelhub.providers.ChatShape;
+import io.modelhub.providers.ConnectionGate;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.ProviderKind;
 import io.modelhub.providers.TranslatedStream;
@@ -41,7 +42,7 @@ public final class AnthropicProvider implements Provider {
     AnthropicProvider(ProviderInfo info, ChatShape shape, ProviderKind.Context context) {
         this.id = info.id();
         this.shape = shape;
-        this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), context.proxies(), shape.json());
+        this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), info.connections(), context.proxies(), shape.json());
         String version = info.settings().get("version", DEFAULT_VERSION);
         if (version.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
             throw new IllegalArgumentException("provider " + id + ": version must be a header value such as " + DEFAULT_VERSION);
@@ -255,6 +256,11 @@ public final class AnthropicProvider implements Provider {
         String message = error.path("message").asText(type);
         return UpstreamException.status(id, status, "stream error " + type + ": " + Upstream.abbreviate(message), null,
                 error.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public ConnectionGate connectionGate() {
+        return upstream.gate();
     }
 
     @Override

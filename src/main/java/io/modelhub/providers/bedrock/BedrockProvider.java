@@ -7,6 +7,7 @@ import io.modelhub.config.KindSettings;
 import io.modelhub.config.Secret;
 import io.modelhub.providers.ChatCall;
 import io.modelhub.providers.ChatShape;
+import io.modelhub.providers.ConnectionGate;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.ProviderKind;
 import io.modelhub.providers.TranslatedStream;
@@ -77,7 +78,7 @@ public final class BedrockProvider implements Provider {
                     + (region == null ? "" : " (was '" + region + "')"));
         }
         this.baseUrl = info.baseUrl();
-        this.upstream = new Upstream(id, baseUrl, info.timeouts(), context.proxies(), shape.json());
+        this.upstream = new Upstream(id, baseUrl, info.timeouts(), info.connections(), context.proxies(), shape.json());
         this.credentials = credentials(info);
     }
 
@@ -326,6 +327,11 @@ public final class BedrockProvider implements Provider {
             // the raw payload is the message
         }
         return UpstreamException.status(id, status, "stream " + type + ": " + Upstream.abbreviate(message), null, m.payload());
+    }
+
+    @Override
+    public ConnectionGate connectionGate() {
+        return upstream.gate();
     }
 
     @Override

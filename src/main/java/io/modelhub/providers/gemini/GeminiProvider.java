@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelhub.catalog.ProviderInfo;
 import io.modelhub.providers.ChatCall;
 import io.modelhub.providers.ChatShape;
+import io.modelhub.providers.ConnectionGate;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.ProviderKind;
 import io.modelhub.providers.TranslatedStream;
@@ -40,7 +41,7 @@ public final class GeminiProvider implements Provider {
     GeminiProvider(ProviderInfo info, ChatShape shape, ProviderKind.Context context) {
         this.id = info.id();
         this.shape = shape;
-        this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), context.proxies(), shape.json());
+        this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), info.connections(), context.proxies(), shape.json());
         this.keyLine = OpenAiProvider.keyLine(info, "x-goog-api-key: ");
     }
 
@@ -205,6 +206,11 @@ public final class GeminiProvider implements Provider {
         protected void closeUpstream() {
             frames.close();
         }
+    }
+
+    @Override
+    public ConnectionGate connectionGate() {
+        return upstream.gate();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.modelhub.providers.http;
 
+import io.modelhub.providers.ConnectionGate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -40,6 +41,7 @@ public final class HttpPool implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final SSLSocketFactory tlsFactory;
     private final ProxyConfig.Proxy proxy;
+    private final ConnectionGate gate;
     private final java.util.concurrent.ScheduledFuture<?> sweeper;
     private volatile boolean closed;
 
@@ -49,6 +51,12 @@ public final class HttpPool implements AutoCloseable {
 
     /** A pool that reaches the origin through the proxy {@code proxies} names for it (CONNECT tunnels for https). */
     public HttpPool(String baseUrl, int connectTimeoutMs, int maxIdle, ProxyConfig proxies) {
+        this(baseUrl, connectTimeoutMs, maxIdle, proxies, ConnectionGate.UNLIMITED);
+    }
+
+    /** A pool whose exchanges in flight are bounded by {@code gate}: each takes a slot before it sends and gives it back when it ends. */
+    public HttpPool(String baseUrl, int connectTimeoutMs, int maxIdle, ProxyConfig proxies, ConnectionGate gate) {
+        this.gate = gate;
         URI uri = URI.create(baseUrl);
         this.tls = "https".equalsIgnoreCase(uri.getScheme());
         this.host = uri.getHost();
@@ -134,25 +142,30 @@ public final class HttpPool implements AutoCloseable {
      * Sends one request ({@code head} is the complete request head, ending with an empty line) and
      * reads the response head, waiting at most {@code firstByteMs} for it. A pooled connection that
      * turns out to have been closed by the server while idle is replaced once, transparently: nothing
-     * of the request can have been processed then.
+     * of the request can have been processed then. The exchange holds a slot of the gate until it is
+     * closed; when no slot can be had, {@link ConnectionGate.Refused} and nothing was sent.
      */
     public Exchange send(String head, byte[] body, int firstByteMs) throws IOException {
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+        gate.enter();
         // Few calls in flight: the cores are idle, and busy-waiting briefly for a fast upstream's answer
         // beats parking and being woken (see Connection.spin). Many in flight: never spin.
         // Not over TLS: there available() sees no bytes until a read decrypts them, so spinning would only burn time.
         boolean spin = active.incrementAndGet() <= SPIN_WHILE_ACTIVE_AT_MOST && !tls;
         try {
             return sendCounted(headBytes, body, firstByteMs, spin ? SPIN_NANOS : 0);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // No exchange was made, so none will end: its slot is given back here, the one place for this path.
             active.decrementAndGet();
+            gate.leave();
             throw e;
         }
     }
 
-    /** An exchange has ended (closed or failed): it no longer counts as in flight. */
+    /** An exchange has ended (closed or failed): it no longer counts as in flight, and its slot is free. */
     void ended() {
         active.decrementAndGet();
+        gate.leave();
     }
 
     private Exchange sendCounted(byte[] headBytes, byte[] body, int firstByteMs, long spinNanos) throws IOException {

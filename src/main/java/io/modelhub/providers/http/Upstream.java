@@ -3,6 +3,7 @@ package io.modelhub.providers.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelhub.config.HubConfig;
+import io.modelhub.providers.ConnectionGate;
 import io.modelhub.providers.SseReader;
 import io.modelhub.providers.UpstreamException;
 import java.io.IOException;
@@ -33,17 +34,30 @@ public final class Upstream implements AutoCloseable {
     private final HttpPool pool;
     private final ObjectMapper json;
     private final IdleWatch idle;
+    private final ConnectionGate gate;
 
     public Upstream(String providerId, String baseUrl, HubConfig.Timeouts timeouts, ProxyConfig proxies, ObjectMapper json) {
+        this(providerId, baseUrl, timeouts, null, proxies, json);
+    }
+
+    /** An upstream with at most {@code connections} exchanges in flight (null: no limit). */
+    public Upstream(String providerId, String baseUrl, HubConfig.Timeouts timeouts, HubConfig.Connections connections,
+                    ProxyConfig proxies, ObjectMapper json) {
         this.providerId = providerId;
         this.timeouts = timeouts == null ? HubConfig.Timeouts.DEFAULT : timeouts;
         this.json = json;
-        this.pool = new HttpPool(baseUrl, millis(this.timeouts.connect()), MAX_IDLE_CONNECTIONS, proxies == null ? ProxyConfig.NONE : proxies);
+        this.gate = ConnectionGate.of(connections, this.timeouts.connect());
+        this.pool = new HttpPool(baseUrl, millis(this.timeouts.connect()), MAX_IDLE_CONNECTIONS, proxies == null ? ProxyConfig.NONE : proxies, gate);
         this.idle = new IdleWatch(providerId, this.timeouts.idle().toMillis());
     }
 
     public String providerId() {
         return providerId;
+    }
+
+    /** The slots of this upstream's exchanges in flight ({@link ConnectionGate#UNLIMITED} without a limit). */
+    public ConnectionGate gate() {
+        return gate;
     }
 
     /** The first lines of a request head for {@code method path} (path below the base URL): request line and Host. */
@@ -251,6 +265,9 @@ public final class Upstream implements AutoCloseable {
 
     /** An I/O failure as a timeout or connection error; the message names what was being done, never the URL. */
     public UpstreamException failure(IOException e, String doing, Duration waited) {
+        if (e instanceof ConnectionGate.Refused refused) {
+            return UpstreamException.busy(providerId, refused.getMessage() + " (nothing was sent)", refused.retryAfter());
+        }
         if (e instanceof SocketTimeoutException) {
             return UpstreamException.timeout(providerId, "no answer within " + waited.toMillis() + " ms " + doing);
         }

@@ -8,6 +8,7 @@ import io.modelhub.catalog.ProviderInfo;
 import io.modelhub.providers.ChatCall;
 import io.modelhub.providers.EmbeddingCall;
 import io.modelhub.providers.EventStream;
+import io.modelhub.providers.ConnectionGate;
 import io.modelhub.providers.Provider;
 import io.modelhub.providers.UpstreamException;
 import io.modelhub.telemetry.Traceparent;
@@ -59,7 +60,7 @@ public final class OpenAiProvider implements Provider {
         this.id = info.id();
         this.json = json;
         this.chunks = new OpenAiChunks(json.getFactory());
-        this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), proxies, json);
+        this.upstream = new Upstream(id, info.baseUrl(), info.timeouts(), info.connections(), proxies, json);
         this.headTail = keyHeader + extraHeaders(info) + "Content-Type: application/json\r\nUser-Agent: ModelHub/0.1\r\n";
         this.chatPathOf = chatPathOf;
         this.chatHead = chatPathOf == null ? upstream.requestLine("POST", "/chat/completions") + headTail : null;
@@ -255,6 +256,11 @@ public final class OpenAiProvider implements Provider {
         public void close() {
             frames.close();
         }
+    }
+
+    @Override
+    public ConnectionGate connectionGate() {
+        return upstream.gate();
     }
 
     @Override
