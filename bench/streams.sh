@@ -90,7 +90,14 @@ for n in $NS; do
       portkey) url="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"; key=""; pid=$PK_PID;;
       hub) url="http://127.0.0.1:$HUB/v1/chat/completions"; key="$BENCH_KEY"; pid=$JPID;;
     esac
-    idle=$(rss_kib); peak=$idle; cpu0=$(cpu_ms "$pid")
+    if [ "$target" = hub ]; then
+      # The hub at rest: a full GC first, so the warm-up's garbage is not counted as idle (G1 gives back
+      # the heap it no longer needs after a full collection); what the run adds above it is its own.
+      "$JAVA_HOME/bin/jcmd" "$JPID" GC.run > /dev/null; sleep 1
+    fi
+    idle=$(rss_kib)
+    if [ "$target" = hub ] && [ -n "${REWARM:-}" ]; then client "$url" "$n" $key > /dev/null; sleep 2; fi
+    peak=$idle; cpu0=$(cpu_ms "$pid")
     client "$url" "$n" $key > "$DIR/client.out" &
     CP=$!
     while kill -0 $CP 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.1; done
