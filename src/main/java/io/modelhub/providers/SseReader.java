@@ -12,7 +12,7 @@ import java.util.Arrays;
 public final class SseReader {
     private final InputStream in;
     // Small: it refills from the connection's own buffer (no system call), and one is held per open stream.
-    private final byte[] buf = new byte[2048];
+    private final byte[] buf = new byte[1024];
     private int pos;
     private int end;
     private byte[] line = new byte[512];

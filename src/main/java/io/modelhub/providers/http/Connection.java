@@ -15,8 +15,9 @@ final class Connection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    // 8 KiB: one per pooled connection and per open stream; a larger answer is simply read in more pieces.
-    private final byte[] buf = new byte[8192];
+    // 4 KiB: one per pooled connection and per open stream, so it is kept small. It holds response heads
+    // and SSE chunks (a few hundred bytes each); a large body bypasses it (see read).
+    private final byte[] buf = new byte[4096];
     private int pos;
     private int lim;
     private long idleSinceNanos;
@@ -114,6 +115,13 @@ final class Connection implements AutoCloseable {
 
     /** Reads up to {@code len} bytes; -1 at end of stream. */
     int read(byte[] dst, int off, int len) throws IOException {
+        if (pos == lim && len >= buf.length) {
+            // Nothing buffered and a large read: straight into the caller's array, no copy through buf.
+            if (spinNanos > 0) {
+                spinUntilReadable();
+            }
+            return in.read(dst, off, len);
+        }
         if (!fill()) {
             return -1;
         }
