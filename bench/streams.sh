@@ -6,7 +6,8 @@
 # through nginx, through Portkey and through the hub; it prints completed/failed streams, TTFT p50/p99,
 # stream duration p50/p99, CPU per stream and the hub's RSS.
 #   bench/streams.sh [N ...]          default: 300 2000 8000
-# Env: CHUNKS (20), INTERVAL_MS (100), WARMUP (20000 hub streams first), PORTKEY=0 leaves Portkey out.
+# Env: CHUNKS (20), INTERVAL_MS (100), WARMUP (20000 hub streams first), PORTKEY=0 leaves Portkey out,
+# REWARM=0 skips the unmeasured burst before each measured hub burst.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NS=${*:-300 2000 8000}
@@ -96,7 +97,10 @@ for n in $NS; do
       "$JAVA_HOME/bin/jcmd" "$JPID" GC.run > /dev/null; sleep 1
     fi
     idle=$(rss_kib)
-    if [ "$target" = hub ] && [ -n "${REWARM:-}" ]; then client "$url" "$n" $key > /dev/null; sleep 2; fi
+    # Then one unmeasured burst of the same size, so the measured one meets a heap sized for it, as in a
+    # hub that has been serving (REWARM=0 measures the burst on the heap the full GC left: G1 then pauses
+    # again and again while it grows the heap back, which shows in TTFT).
+    if [ "$target" = hub ] && [ "${REWARM:-1}" = 1 ]; then client "$url" "$n" $key > /dev/null; sleep 2; fi
     peak=$idle; cpu0=$(cpu_ms "$pid")
     client "$url" "$n" $key > "$DIR/client.out" &
     CP=$!
