@@ -87,6 +87,8 @@ if [ "$PORTKEY" = 1 ]; then
 fi
 # Warm the JIT of the hub before measuring.
 wrk -t2 -c64 -d"$(( SECS < 10 ? SECS : 10 ))s" -s bench/chat.lua "http://127.0.0.1:$HUB/v1/chat/completions" >/dev/null
+# Hooks for profiling the measured runs only (e.g. attach async-profiler with jcmd; JPID is the hub's JVM).
+[ -n "${BENCH_HOOK:-}" ] && JPID=$HUB_PID $BENCH_HOOK
 
 {
   for c in 1 64; do
@@ -99,6 +101,7 @@ wrk -t2 -c64 -d"$(( SECS < 10 ? SECS : 10 ))s" -s bench/chat.lua "http://127.0.0
     fi
   done
 } | tee "$DIR/results.txt"
+[ -n "${BENCH_HOOK_END:-}" ] && JPID=$HUB_PID $BENCH_HOOK_END
 
 echo
 awk '

@@ -56,7 +56,8 @@ public final class Keys implements AutoCloseable {
         this.store = store;
         this.bus = bus;
         // A loader answering null (unknown id) caches nothing here; misses are remembered in `unknown` instead.
-        this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(CACHE_TTL)
+        // Read on every request: its upkeep runs on the reading thread rather than waking a common-pool thread.
+        this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(CACHE_TTL).executor(Runnable::run)
                 .build(id -> store.find(id).orElse(null));
         bus.subscribe(this::forget);
         scheduler.scheduleWithFixedDelay(this::flushLastUsed, TOUCH_EVERY_SECONDS, TOUCH_EVERY_SECONDS, TimeUnit.SECONDS);

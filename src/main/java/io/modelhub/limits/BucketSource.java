@@ -20,7 +20,10 @@ public interface BucketSource extends AutoCloseable {
     final class InProcess implements BucketSource {
         private record Entry(long perMinute, Bucket bucket) {}
 
-        private final Cache<String, Entry> buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).build();
+        // Read on every request: the cache's upkeep runs on the reading thread (Runnable::run) instead of being
+        // handed to the common pool, which wakes a thread of it each time.
+        private final Cache<String, Entry> buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10))
+                .executor(Runnable::run).build();
 
         @Override
         public Bucket bucket(String name, long perMinute) {

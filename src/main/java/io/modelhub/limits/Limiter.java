@@ -1,7 +1,5 @@
 package io.modelhub.limits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.modelhub.auth.Principal;
@@ -12,6 +10,8 @@ import io.modelhub.usage.UsageRecord;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Admits or refuses (429) each inference request by its caller's limits: budget, requests per minute and
@@ -29,14 +29,22 @@ public final class Limiter implements UsageListener {
         KeyLimits limitsOf(Principal caller);
     }
 
-    private record Pending(String keyId, long tpm, long estimate) {}
+    private record Pending(String keyId, long tpm, long estimate, long sinceNanos) {}
+
+    /** How long an estimate waits for its usage record before the sweep drops it. */
+    static final long PENDING_TTL_NANOS = Duration.ofMinutes(15).toNanos();
+    private static final long SWEEP_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
     private volatile HubConfig.Limits defaults;
     private final LimitsLookup lookup;
     private final Budgets budgets;
     private final BucketSource buckets;
-    // Estimates waiting for their real usage, by request id; an entry whose record never comes just expires.
-    private final Cache<String, Pending> pending = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(15)).build();
+    // Estimates waiting for their real usage, by request id: one put and one remove per request. A plain
+    // concurrent map, not a Caffeine cache: each write to that schedules its upkeep on the common pool and
+    // wakes one of its threads, about a tenth of the hub's CPU at 64 connections in a profile. An entry
+    // whose record never comes is dropped by a sweep that runs at most once a minute, on a caller's thread.
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextSweepNanos = new AtomicLong(System.nanoTime() + SWEEP_EVERY_NANOS);
 
     public Limiter(HubConfig.Limits defaults, LimitsLookup lookup, Budgets budgets, BucketSource buckets) {
         this.defaults = defaults;
@@ -172,9 +180,23 @@ public final class Limiter implements UsageListener {
             }
             remainingTok = p.getRemainingTokens();
             resetTok = p.getNanosToWaitForReset();
-            pending.put(requestId, new Pending(keyId, tpm, take));
+            remember(requestId, new Pending(keyId, tpm, take, System.nanoTime()));
         }
         return new Admission(limitReq, remainingReq, resetReq, limitTok, remainingTok, resetTok, hold);
+    }
+
+    private void remember(String requestId, Pending p) {
+        pending.put(requestId, p);
+        long now = p.sinceNanos();
+        long next = nextSweepNanos.get();
+        if (now - next >= 0 && nextSweepNanos.compareAndSet(next, now + SWEEP_EVERY_NANOS)) {
+            pending.values().removeIf(e -> now - e.sinceNanos() > PENDING_TTL_NANOS);
+        }
+    }
+
+    /** Estimates still waiting for their usage record (calls in flight, and any whose record never came yet). */
+    int pendingEstimates() {
+        return pending.size();
     }
 
     private static ApiException over(String what, long limit, ConsumptionProbe p, Admission state) {
@@ -188,7 +210,7 @@ public final class Limiter implements UsageListener {
     /** Settles the token estimate of a finished request with its real usage. */
     @Override
     public void onUsage(UsageRecord r) {
-        Pending p = r.requestId() == null ? null : pending.asMap().remove(r.requestId());
+        Pending p = r.requestId() == null ? null : pending.remove(r.requestId());
         if (p == null) {
             return;
         }
