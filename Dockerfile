@@ -47,5 +47,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["/bin/bash", "/opt/modelhub/healthcheck.sh"]
 # SIGTERM (docker stop, Kubernetes) drains: no new requests, the ones in flight finish (up to 30 s).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/opt/jre/bin/java", "-jar", "/opt/modelhub/modelhub.jar"]
+# -Djdk.pollerMode=1 as in the ./modelhub launcher (see docs/benchmarks.md).
+ENTRYPOINT ["/opt/jre/bin/java", "-Djdk.pollerMode=1", "-jar", "/opt/modelhub/modelhub.jar"]
 CMD ["serve"]

@@ -45,7 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 nginx -c "$DIR/nginx.conf" -p "$DIR"
-MODELHUB_ADMIN_KEY="$ADMIN_KEY" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m} \
+MODELHUB_ADMIN_KEY="$ADMIN_KEY" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m -Djdk.pollerMode=1} \
   -jar target/modelhub.jar serve --config "$DIR/modelhub.yaml" --data-dir "$DIR/data" > "$DIR/hub.log" 2>&1 &
 HUB_PID=$!
 [ "$PORTKEY" = 1 ] && portkey_start $PORTKEY_PORT "$DIR/portkey.log"

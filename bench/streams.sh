@@ -83,7 +83,7 @@ sleep 2
 
 printf "%-9s %6s %9s %6s %11s %11s %11s %11s %13s %24s\n" target streams completed failed ttft_p50 ttft_p99 dur_p50 dur_p99 cpu_per_stream hub_rss_peak | tee "$DIR/results.txt"
 for n in $NS; do
-  targets="direct nginx hub"; [ "$PORTKEY" = 1 ] && targets="direct nginx portkey hub"
+  targets="direct nginx hub"; [ "$PORTKEY" = 1 ] && targets="direct nginx hub portkey"
   for target in $targets; do
     case $target in
       direct) url="http://127.0.0.1:$UP/v1/chat/completions"; key=""; pid=$UP_PID;;
