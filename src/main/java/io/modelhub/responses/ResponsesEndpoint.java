@@ -194,14 +194,17 @@ public final class ResponsesEndpoint {
 
     /** Relays a chat stream as Responses events, then meters the call and stores the response. */
     private void stream(ServerResponse res, ObjectNode response, EventStream events, Routed routed, CallMeter.Call call, Saver saver) {
-        res.header(SSE);
-        res.header(NO_CACHE);
-        OutputStream out = res.outputStream();
-        ResponseStream stream = new ResponseStream(json, objects, response, out);
+        ResponseStream stream = null;
         long relayed = 0;
         long firstEvent = 0;
         String errorType = null;
+        // The output is taken inside the try: whatever fails from here on, the events are closed, so the
+        // upstream exchange (and its connection slot, when the provider has a limit) is given back.
         try (events) {
+            res.header(SSE);
+            res.header(NO_CACHE);
+            OutputStream out = res.outputStream();
+            stream = new ResponseStream(json, objects, response, out);
             stream.start();
             while (true) {
                 byte[] event;
@@ -236,7 +239,7 @@ public final class ResponsesEndpoint {
             errorType = "client_disconnected";
         } finally {
             call.firstTokenAt(firstEvent);
-            call.finish(routed.offering(), stream.usage(), relayed, 200, errorType);
+            call.finish(routed.offering(), stream == null ? null : stream.usage(), relayed, 200, errorType);
         }
     }
 
@@ -299,11 +302,6 @@ public final class ResponsesEndpoint {
         }
         EventStream events = ((UpstreamReply.Streaming) routed.reply()).events();
         OutputStream out = null;
-        if (request.stream()) {
-            res.header(SSE);
-            res.header(NO_CACHE);
-            out = res.outputStream();
-        }
         long relayed = 0;
         long firstEvent = 0;
         int sequence = -1;
@@ -313,6 +311,12 @@ public final class ResponsesEndpoint {
         ObjectNode finished = null;
         TokenUsage usage = null;
         try (events) {
+            // Inside the try, as in stream(): a failure taking the output still closes the events.
+            if (request.stream()) {
+                res.header(SSE);
+                res.header(NO_CACHE);
+                out = res.outputStream();
+            }
             while (true) {
                 byte[] event;
                 ApiException failure = null;

@@ -248,6 +248,22 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void responsesStreamsGiveTheirSlotBackWhenTheyEndAndWhenTheClientLeaves() throws Exception {
+        breakerFailures = 1000;
+        start("alpha", "{max: 2, queue: 100, queue_timeout_ms: 10000}");
+        MockUpstream alpha = mocks.get("alpha");
+        String responses = "{\"model\":\"" + MODEL + "\",\"stream\":true,\"store\":false,\"input\":\"hi\"}";
+
+        alpha.always(new MockUpstream.Answer("a b c d e f g h i j k l m n o p q r s t", 20, 30));
+        runAtOnce(6, () -> leaveAfter("/v1/responses", responses, "response.output_text.delta"));
+        alpha.always(new MockUpstream.Answer("fine", 2, 0));
+        runAtOnce(6, () -> assertThat(hub.post("/v1/responses", responses).body()).contains("response.completed"));
+
+        awaitGauge("modelhub_upstream_connections_in_flight", "alpha", 0);
+        assertThat(gauge("modelhub_upstream_connections_queued", "alpha")).isZero();
+    }
+
+    @Test
     void withoutAConnectionsBlockThereIsNoLimitAndNoGauge() {
         start("alpha", null);
         mocks.get("alpha").always(new MockUpstream.Answer("one two three", 3, 0));
@@ -302,9 +318,14 @@ class ConnectionLimitsTest {
 
     /** One stream on its own connection; the client closes it after the first content chunk. */
     private void leaveAfterFirstChunk() {
-        byte[] request = ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Authorization: Bearer " + TestHub.ADMIN_KEY + "\r\nContent-Length: " + STREAM.length()
-                + "\r\nConnection: close\r\n\r\n" + STREAM).getBytes(StandardCharsets.US_ASCII);
+        leaveAfter("/v1/chat/completions", STREAM, "\"content\":\"t0");
+    }
+
+    /** Opens a stream on {@code path} and hangs up as soon as {@code marker} has been read. */
+    private void leaveAfter(String path, String body, String marker) {
+        byte[] request = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + TestHub.ADMIN_KEY + "\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", hub.hub().port()), 10_000);
             s.setSoTimeout(20_000);
@@ -315,7 +336,7 @@ class ConnectionLimitsTest {
             int n;
             while ((n = in.read(buf)) > 0) {
                 seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                if (seen.indexOf("\"content\":\"t0") >= 0) {
+                if (seen.indexOf(marker) >= 0) {
                     return;
                 }
             }
