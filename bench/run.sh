@@ -15,6 +15,8 @@ OUT=bench/out; rm -rf "$OUT"; mkdir -p "$OUT"/{body,proxy,fastcgi,uwsgi,scgi}
 DIR=$(cd "$OUT" && pwd)
 UP=18081; PROXY=18082; HUB=18083; PORTKEY_PORT=18084
 . bench/portkey.sh
+. bench/report.sh
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 sed -e "s#@DIR@#$DIR#g" -e "s#@UPSTREAM_PORT@#$UP#g" -e "s#@PROXY_PORT@#$PROXY#g" bench/nginx.conf.template > "$DIR/nginx.conf"
 
 [ -f target/modelhub.jar ] && [ -z "$(find src/main pom.xml -newer target/modelhub.jar -print -quit)" ] \
@@ -115,3 +117,6 @@ awk '
     printf "hub throughput at 64 connections: %.0f%% of the nginx proxy (%.0f%% of the upstream alone)\n", 100*rps["hub",64]/rps["nginx",64], 100*rps["hub",64]/rps["upstream",64]
     if (("portkey",64) in rps && rps["portkey",64] > 0) printf "hub throughput at 64 connections: %.1fx the Portkey gateway'"'"'s\n", rps["hub",64]/rps["portkey",64]
   }' "$DIR/results.txt" | tee "$DIR/summary.txt"
+{ echo "target conns requests/s p50_us p99_us non-2xx"; cat "$DIR/results.txt"; } > "$DIR/table.txt"
+write_report "$DIR/report.md" "$( [ "$PORTKEY" = 1 ] || echo "PORTKEY=0 ")bench/run.sh $SECS" "$DIR/table.txt"
+{ echo; grep -E '^hub (overhead|throughput)' "$DIR/summary.txt"; } >> "$DIR/report.md"

@@ -20,6 +20,8 @@ OUT=bench/out/streams; rm -rf "$OUT"; mkdir -p "$OUT"/{body,proxy,fastcgi,uwsgi,
 DIR=$(cd "$OUT" && pwd)
 UP=18091; PROXY=18092; HUB=18093; PORTKEY_PORT=18094
 . bench/portkey.sh
+. bench/report.sh
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 sed -e "s#@DIR@#$DIR#g" -e "s#@UPSTREAM_PORT@#$UP#g" -e "s#@PROXY_PORT@#$PROXY#g" bench/streams/nginx.conf.template > "$DIR/nginx.conf"
 [ -f target/modelhub.jar ] && [ -z "$(find src/main pom.xml -newer target/modelhub.jar -print -quit)" ] \
   || ./mvnw -q -B -DskipTests package
@@ -115,4 +117,5 @@ for n in $NS; do
   done
 done
 [ -n "${BENCH_HOOK_END:-}" ] && JPID=$JPID $BENCH_HOOK_END
+write_report "$DIR/report.md" "$(env | grep -E '^(PORTKEY|REWARM|WARMUP|CHUNKS|INTERVAL_MS)=' | tr '\n' ' ')bench/streams.sh $NS" "$DIR/results.txt"
 true
