@@ -3,7 +3,7 @@
 # nginx reverse proxy in front of it, the Portkey gateway (@portkey-ai/gateway from npm, a competitor) in
 # front of it, and the hub in front of it (auth, limits and metering on), then drives each with wrk at 1
 # and at 64 connections and prints requests/s, p50/p99 latency and the ratios. PORTKEY=0 leaves Portkey out.
-#   bench/run.sh [seconds per run, default 10]
+#   bench/run.sh [seconds per run, default 10]   (HUB_CONNECTIONS: a connections block for the hub's provider)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-10}
@@ -30,7 +30,8 @@ providers:
     kind: openai
     base_url: http://127.0.0.1:$UP/v1
     api_key: bench-upstream-key
-models:
+${HUB_CONNECTIONS:+    connections: $HUB_CONNECTIONS
+}models:
   - id: bench/echo
     offerings:
       - provider: mock

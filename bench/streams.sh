@@ -6,7 +6,7 @@
 # through nginx, through Portkey and through the hub; it prints completed/failed streams, TTFT p50/p99,
 # stream duration p50/p99, CPU per stream and the hub's RSS.
 #   bench/streams.sh [N ...]          default: 300 2000 8000
-# Env: CHUNKS (20), INTERVAL_MS (100), WARMUP (20000 hub streams first), PORTKEY=0 leaves Portkey out,
+# Env: HUB_CONNECTIONS (a connections block for the hub's provider, e.g. '{max: 10000}'), CHUNKS (20), INTERVAL_MS (100), WARMUP (20000 hub streams first), PORTKEY=0 leaves Portkey out,
 # REWARM=0 skips the unmeasured burst before each measured hub burst.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,8 @@ providers:
     base_url: http://127.0.0.1:$UP/v1
     api_key: bench-upstream-key
     timeouts: {connect_ms: 10000, first_byte_ms: 60000, idle_ms: 30000}
-models:
+${HUB_CONNECTIONS:+    connections: $HUB_CONNECTIONS
+}models:
   - id: bench/stream
     offerings:
       - provider: slow
