@@ -32,7 +32,7 @@ public final class Limiter implements UsageListener {
     private record Pending(String keyId, long tpm, long estimate, long sinceNanos) {}
 
     /** How long an estimate waits for its usage record before the sweep drops it. */
-    static final long PENDING_TTL_NANOS = Duration.ofMinutes(15).toNanos();
+    private static final long PENDING_TTL_NANOS = Duration.ofMinutes(15).toNanos();
     private static final long SWEEP_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
     private volatile HubConfig.Limits defaults;
